@@ -1,0 +1,45 @@
+// The `svcnet` command. Parses arguments and dispatches; the lab itself is assembled
+// in ./lab.ts (bin/ is the only place that imports every component).
+import { Command, InvalidArgumentError } from 'commander';
+import { runDown, runStatus, runUp } from './lifecycle.js';
+
+const program = new Command();
+program
+  .name('svcnet')
+  .description('Kubernetes Service networking lab: API server, controllers, service proxy, emulated dataplane')
+  .showHelpAfterError('(run `svcnet --help` for usage)');
+
+const portArg = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number 0-65535');
+  return n;
+};
+
+program
+  .command('up')
+  .description('start the lab and write STATE_DIR/kubeconfig once it is ready')
+  .option('--state-dir <dir>', 'where the store, certificates, kubeconfig and logs live', '.svcnet')
+  .option('--detach', 'start in the background and return once ready', false)
+  .option('--port <port>', 'API server port on 127.0.0.1 (0 = any free port)', portArg, 6443)
+  .option('--address <ip>', 'address the API server listens on', '127.0.0.1')
+  .action(async (opts: { stateDir: string; detach: boolean; port: number; address: string }) => {
+    process.exitCode = await runUp(opts);
+  });
+
+program
+  .command('down')
+  .description('stop a lab started with `svcnet up --detach`')
+  .option('--state-dir <dir>', 'state directory of the lab', '.svcnet')
+  .action(async (opts: { stateDir: string }) => {
+    process.exitCode = await runDown(opts);
+  });
+
+program
+  .command('status')
+  .description('show whether the lab is running and where to reach it')
+  .option('--state-dir <dir>', 'state directory of the lab', '.svcnet')
+  .action(async (opts: { stateDir: string }) => {
+    process.exitCode = await runStatus(opts);
+  });
+
+await program.parseAsync(process.argv);
