@@ -1,0 +1,56 @@
+// What kube-apiserver creates for itself at start: the system namespaces and the
+// `kubernetes` Service in `default` (first address of the service range, port https
+// 443) with Endpoints and an EndpointSlice pointing at the advertised API address.
+import type { KubeObject } from '../api/index.js';
+import type { ResourceService } from './resource-service.js';
+import type { ServedResource } from './served-resource.js';
+import { ApiError } from './status.js';
+
+export const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
+
+export interface BootstrapConfig {
+  readonly kubernetesServiceIP: string;
+  readonly advertiseAddress: string;
+  readonly advertisePort: number;
+  readonly extraNamespaces?: readonly string[];
+}
+
+async function ensure(svc: ResourceService, def: ServedResource | undefined, ns: string | undefined, obj: KubeObject, reconcile?: (cur: KubeObject) => KubeObject | undefined): Promise<void> {
+  if (def === undefined) return;
+  try {
+    await svc.create(def, ns, obj, { fieldManager: 'kube-apiserver' });
+  } catch (e) {
+    if (!(e instanceof ApiError && e.status.reason === 'AlreadyExists')) throw e;
+    if (reconcile === undefined) return;
+    await svc.update(def, ns, obj.metadata.name!, undefined, (cur) => reconcile(cur!) ?? cur!, { fromPatch: true });
+  }
+}
+
+export async function bootstrapCluster(svc: ResourceService, lookup: (group: string, kind: string) => ServedResource | undefined, cfg: BootstrapConfig): Promise<void> {
+  for (const name of [...systemNamespaces, ...(cfg.extraNamespaces ?? [])]) {
+    await ensure(svc, lookup('', 'Namespace'), undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  }
+  const port = { name: 'https', port: cfg.advertisePort, protocol: 'TCP' };
+  await ensure(svc, lookup('', 'Service'), 'default', {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+    spec: { type: 'ClusterIP', clusterIP: cfg.kubernetesServiceIP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: cfg.advertisePort }], sessionAffinity: 'None' },
+  } as KubeObject);
+  const endpoints = {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+    subsets: [{ addresses: [{ ip: cfg.advertiseAddress }], ports: [port] }],
+  } as KubeObject;
+  await ensure(svc, lookup('', 'Endpoints'), 'default', endpoints, (cur) => ({ ...cur, subsets: (endpoints as unknown as { subsets: unknown }).subsets }) as KubeObject);
+  const slice = {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { 'kubernetes.io/service-name': 'kubernetes' } },
+    addressType: cfg.advertiseAddress.includes(':') ? 'IPv6' : 'IPv4',
+    endpoints: [{ addresses: [cfg.advertiseAddress], conditions: { ready: true } }],
+    ports: [port],
+  } as KubeObject;
+  await ensure(svc, lookup('discovery.k8s.io', 'EndpointSlice'), 'default', slice, (cur) => ({ ...cur, endpoints: (slice as unknown as { endpoints: unknown }).endpoints, ports: [port] }) as KubeObject);
+}
