@@ -28,7 +28,11 @@ function patchFailure(e: unknown): never {
 
 export function applyPatch(kind: PatchKind, current: object | undefined, raw: string, ctx: { manager: string; force: boolean; now: Date }): unknown {
   try {
-    if (kind === 'apply-patch') return serverSideApply(current, raw, ctx);
+    if (kind === 'apply-patch') {
+      const out = serverSideApply(current, raw, { manager: ctx.manager, force: ctx.force, now: ctx.now, ignoredFields: [['status']] });
+      if (out.kind === 'Conflict') throw out.error;
+      return out.object;
+    }
     let patch: unknown;
     try {
       patch = JSON.parse(raw);

@@ -10,7 +10,7 @@ import { DEFAULT_MAX_BODY_BYTES, sendJson, sendText } from './http-util.js';
 import { parseRequestPath } from './request-info.js';
 import type { ResourceHandlers } from './resource-handlers.js';
 import { errors, toApiError, type ApiError } from './status.js';
-import type { DiscoveryDocs } from './docs-adapter.js';
+import type { DiscoveryDocs } from './discovery/index.js';
 
 export interface HttpServerConfig {
   readonly address: string;
@@ -102,9 +102,10 @@ export class ApiHttpServer {
       case '/version':
         return sendJson(res, 200, this.docs.version());
       default: {
-        const doc = this.docs.lookup(p, url, req.headers.accept);
-        if (doc === undefined) throw errors.pathNotFound();
-        return sendJson(res, 200, doc.body, doc.etag !== undefined ? { ETag: `"${doc.etag}"` } : {}, doc.contentType);
+        const found = this.docs.lookup(url.pathname, url.searchParams, req.headers.accept);
+        if (found.kind === 'not-found') throw errors.pathNotFound();
+        if (found.kind === 'not-acceptable') throw errors.notAcceptable(found.message);
+        return sendJson(res, 200, found.doc.body, { ...found.doc.headers }, found.doc.contentType);
       }
     }
   }

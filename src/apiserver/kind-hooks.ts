@@ -4,16 +4,16 @@ import type { KubeObject } from '../api/index.js';
 import type { FieldProblem } from './served-resource.js';
 
 export interface KindHooks {
-  /** Applies API defaults in place (create and update). */
-  applyDefaults(obj: KubeObject): void;
+  /** Returns the object with API defaults applied (create and update). */
+  applyDefaults(obj: KubeObject): KubeObject;
   validateCreate(obj: KubeObject): readonly FieldProblem[];
-  validateUpdate(obj: KubeObject, old: KubeObject): readonly FieldProblem[];
+  validateUpdate(obj: KubeObject, old: KubeObject, subresource: string | undefined): readonly FieldProblem[];
   /** Paths of fields the schema does not know, e.g. "spec.ports[0].foo". */
   unknownFields(obj: KubeObject): readonly string[];
 }
 
 export const noHooks: KindHooks = {
-  applyDefaults: () => {},
+  applyDefaults: (o) => o,
   validateCreate: () => [],
   validateUpdate: () => [],
   unknownFields: () => [],

@@ -30,7 +30,7 @@ export interface ResourceHandlersDeps {
   readonly index: ResourceIndex;
   readonly clock: Clock;
   readonly maxBodyBytes: number;
-  readonly connector?: PodConnector;
+  readonly connector: PodConnector | undefined;
 }
 
 const WATCH_TIMEOUT_DEFAULT_S = 1800;

@@ -60,9 +60,9 @@ export class ResourceService {
   // ---- create ------------------------------------------------------------------------------
 
   async create(def: ServedResource, namespace: string | undefined, input: KubeObject, opts: WriteOptions = {}): Promise<WriteResult> {
-    const obj = deepCopy(input);
+    let obj = deepCopy(input);
     const warnings = this.checkKind(def, obj, opts);
-    const meta = (obj.metadata ??= {});
+    let meta = (obj.metadata ??= {});
     if (def.namespaced) {
       if (meta.namespace !== undefined && meta.namespace !== '' && namespace !== undefined && meta.namespace !== namespace) {
         throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
@@ -75,7 +75,8 @@ export class ResourceService {
       meta.name = meta.generateName + this.randomSuffix(5);
     }
     const hooks = this.deps.hooksFor(obj.kind);
-    hooks.applyDefaults(obj);
+    obj = hooks.applyDefaults(obj);
+    meta = obj.metadata;
     // Server-owned metadata.
     meta.uid = randomUUID();
     meta.creationTimestamp = this.now();
@@ -88,14 +89,19 @@ export class ResourceService {
     if (status !== undefined) (obj as unknown as Record<string, unknown>)['status'] = status;
     this.setManagedFields(obj, opts.fieldManager, 'Update');
 
-    this.throwIfInvalid(def, obj, hooks.validateCreate(obj));
     if (def.namespaced) await this.admitNamespace(def, obj);
-
+    // As kube-apiserver's BeginCreate: allocate first (validation needs the ClusterIP), undo on failure.
     let release = () => {};
     if (obj.kind === 'Service') {
       const r = this.deps.allocations.allocate(obj as Service);
       if (!r.ok) this.throwIfInvalid(def, obj, r.causes.map((c) => problem(c.field, 'FieldValueInvalid', `Invalid value: ${goValue(c.value)}: ${c.detail}`)));
       else release = r.release;
+    }
+    try {
+      this.throwIfInvalid(def, obj, hooks.validateCreate(obj));
+    } catch (e) {
+      release();
+      throw e;
     }
     if (opts.dryRun) {
       release();
@@ -150,17 +156,20 @@ export class ResourceService {
       if (!opts.fromPatch && rv !== undefined && rv !== '' && rv !== current.metadata.resourceVersion) {
         throw errors.conflict(def, name);
       }
-      const next = this.prepareUpdate(def, proposed, current, subresource);
-      const hooks = this.deps.hooksFor(next.kind);
-      hooks.applyDefaults(next);
+      const hooks = this.deps.hooksFor(proposed.kind);
+      const next = hooks.applyDefaults(this.prepareUpdate(def, proposed, current, subresource));
       this.setManagedFields(next, opts.fieldManager, 'Update', current);
-      this.throwIfInvalid(def, next, hooks.validateUpdate(next, current));
-
       let release = () => {};
       if (next.kind === 'Service' && subresource === undefined) {
         const r = this.deps.allocations.allocate(next as Service, current as Service);
         if (!r.ok) this.throwIfInvalid(def, next, r.causes.map((c) => problem(c.field, 'FieldValueInvalid', `Invalid value: ${goValue(c.value)}: ${c.detail}`)));
         else release = r.release;
+      }
+      try {
+        this.throwIfInvalid(def, next, hooks.validateUpdate(next, current, subresource));
+      } catch (e) {
+        release();
+        throw e;
       }
       if (opts.dryRun) {
         release();
@@ -219,7 +228,8 @@ export class ResourceService {
     }
     next.apiVersion = apiVersionOf(def);
     next.kind = def.kind;
-    delete next.metadata.resourceVersion;
+    // The precondition was checked against `current`; validation expects it set (the store strips it).
+    next.metadata.resourceVersion = current.metadata.resourceVersion!;
     return next;
   }
 

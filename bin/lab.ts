@@ -1,0 +1,106 @@
+// Assembles the lab that `svcnet up` runs. bin/ is the only place that imports every
+// component; each piece talks to the others only through the Kubernetes API.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startApiServer } from '../src/apiserver/api-server.js';
+import { loadOrCreateTls } from '../src/apiserver/tls.js';
+import { createLogger } from '../src/core/index.js';
+import { SqliteStore } from '../src/store/index.js';
+
+export interface LabOptions {
+  readonly stateDir: string;
+  readonly address: string;
+  readonly port: number;
+  readonly progress: (msg: string) => void;
+}
+
+export interface Lab {
+  readonly server: string;
+  readonly kubeconfig: string;
+  stop(): Promise<void>;
+}
+
+/** The article's lab: the API server advertises k8s-master's address. */
+export const LAB = {
+  serviceCidr: '10.96.0.0/12',
+  nodePortRange: '30000-32767',
+  advertiseAddress: '10.190.5.10',
+  advertisePort: 6443,
+  extraNamespaces: ['nsx-system'],
+} as const;
+
+function loadOrCreateToken(dir: string): string {
+  const p = join(dir, 'admin.token');
+  if (existsSync(p)) return readFileSync(p, 'utf8').trim();
+  const t = randomBytes(24).toString('base64url');
+  writeFileSync(p, t + '\n', { mode: 0o600 });
+  return t;
+}
+
+export function kubeconfigYaml(server: string, caPem: string, token: string): string {
+  const ca = Buffer.from(caPem).toString('base64');
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    '- name: svcnet',
+    '  cluster:',
+    `    server: ${server}`,
+    `    certificate-authority-data: ${ca}`,
+    'users:',
+    '- name: svcnet-admin',
+    '  user:',
+    `    token: ${token}`,
+    'contexts:',
+    '- name: svcnet',
+    '  context:',
+    '    cluster: svcnet',
+    '    user: svcnet-admin',
+    '    namespace: default',
+    'current-context: svcnet',
+    '',
+  ].join('\n');
+}
+
+export async function startLab(opts: LabOptions): Promise<Lab> {
+  const log = createLogger('svcnet');
+  mkdirSync(opts.stateDir, { recursive: true });
+  opts.progress(`opening store ${join(opts.stateDir, 'store.db')}`);
+  const store = SqliteStore.open(join(opts.stateDir, 'store.db'));
+  try {
+    const tls = await loadOrCreateTls(join(opts.stateDir, 'pki'), {
+      ips: ['127.0.0.1', '::1', opts.address, '10.96.0.1', LAB.advertiseAddress],
+      dnsNames: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
+    });
+    const token = loadOrCreateToken(opts.stateDir);
+    opts.progress('starting API server');
+    const api = await startApiServer({
+      store,
+      log: log.child('apiserver'),
+      address: opts.address,
+      port: opts.port,
+      tls: { cert: tls.certPem, key: tls.keyPem },
+      tokens: new Map([[token, 'admin']]),
+      serviceCidr: LAB.serviceCidr,
+      nodePortRange: LAB.nodePortRange,
+      advertiseAddress: LAB.advertiseAddress,
+      advertisePort: LAB.advertisePort,
+      extraNamespaces: LAB.extraNamespaces,
+    });
+    const kubeconfig = join(opts.stateDir, 'kubeconfig');
+    writeFileSync(kubeconfig, kubeconfigYaml(api.url, tls.caCertPem, token), { mode: 0o600 });
+    opts.progress(`API server listening on ${api.url}`);
+    return {
+      server: api.url,
+      kubeconfig,
+      stop: async () => {
+        await api.close();
+        await store.close();
+      },
+    };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
