@@ -17,13 +17,18 @@ export interface BootstrapConfig {
 
 async function ensure(svc: ResourceService, def: ServedResource | undefined, ns: string | undefined, obj: KubeObject, reconcile?: (cur: KubeObject) => KubeObject | undefined): Promise<void> {
   if (def === undefined) return;
-  try {
-    await svc.create(def, ns, obj, { fieldManager: 'kube-apiserver' });
-  } catch (e) {
-    if (!(e instanceof ApiError && e.status.reason === 'AlreadyExists')) throw e;
-    if (reconcile === undefined) return;
-    await svc.update(def, ns, obj.metadata.name!, undefined, (cur) => reconcile(cur!) ?? cur!, { fromPatch: true });
+  // Look first: on a restart everything exists, and a create would trip over its own allocations.
+  const existing = await svc.storage(def).get(ns, obj.metadata.name!);
+  if (existing === undefined) {
+    try {
+      await svc.create(def, ns, obj, { fieldManager: 'kube-apiserver' });
+      return;
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status.reason === 'AlreadyExists')) throw e;
+    }
   }
+  if (reconcile === undefined) return;
+  await svc.update(def, ns, obj.metadata.name!, undefined, (cur) => reconcile(cur!) ?? cur!, { fromPatch: true });
 }
 
 export async function bootstrapCluster(svc: ResourceService, lookup: (group: string, kind: string) => ServedResource | undefined, cfg: BootstrapConfig): Promise<void> {
