@@ -14,6 +14,8 @@ export {
   validateServiceNodePortRange,
   nodePortNotInRange,
   nodePortAlreadyAllocated,
+  clusterIPNotInRange,
+  clusterIPAlreadyAllocated,
   type FieldError,
   type FieldErrorType,
   type ValidationOptions,
