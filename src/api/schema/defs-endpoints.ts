@@ -42,7 +42,7 @@ export const endpointsSchemas: SchemaTable = {
   ),
   [disc('EndpointSlice')]: kind(
     gvk('discovery.k8s.io', 'v1', 'EndpointSlice'),
-    'A slice of the endpoints of a service: up to 100 endpoints of one address type with the ports they serve. The kubernetes.io/service-name label ties it to its service.',
+    'A slice of the endpoints of a service: endpoints of one address type with the ports they serve (the controller puts up to 100 in each slice). The kubernetes.io/service-name label ties it to its service.',
     {
       addressType: enumStr(['FQDN', 'IPv4', 'IPv6'], 'Kind of addresses in the slice: IPv4, IPv6 or FQDN. Immutable.'),
       endpoints: arr(ref(disc('Endpoint')), 'The endpoints; at most 1000.', { listType: 'atomic' }),
