@@ -37,12 +37,23 @@ export interface CtTuple {
   readonly dstPort: number;
 }
 
+/** The datagram quoted inside an ICMP error (wire's icmpErrorQuoteOf returns this shape). */
+export interface CtQuotedTuple extends CtTuple {
+  /** For a quoted ICMP message (e.g. an echo request); 0 otherwise. */
+  readonly icmpType: number;
+}
+
 export interface CtPacketInfo {
   readonly tuple: CtTuple;
   readonly tcpFlags: number;
   readonly icmpType: number;
   readonly icmpCode: number;
   readonly payloadLength: number;
+  /**
+   * For ICMP errors (types 3, 4, 5, 11, 12): the quoted datagram's tuple. Conntrack
+   * relates the error to that connection (+rel); without it the error is +inv.
+   */
+  readonly quoted?: CtQuotedTuple | undefined;
 }
 
 export interface CtResult {
@@ -54,4 +65,9 @@ export interface CtResult {
   readonly translated?: CtTuple;
   /** Opaque id of the connection entry (for traces), if any. */
   readonly entryId?: number;
+  /**
+   * For a NATed related ICMP error: the rewritten tuple of the quoted datagram (apply
+   * with wire's applyQuoteTupleToFrame), alongside `translated` for the outer header.
+   */
+  readonly translatedQuoted?: CtTuple;
 }
