@@ -43,6 +43,8 @@ export interface ApiServerConfig {
 export interface RunningApiServer {
   readonly url: string;
   readonly service: ResourceService;
+  /** ClusterIP / NodePort allocator state (for diagnostics and leak checks). */
+  readonly allocations: ServiceAllocations;
   readonly http: ApiHttpServer;
   /** Plugs a node connector in after start (node agents come up after the API server). */
   setConnector(c: PodConnector): void;
@@ -92,6 +94,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
     advertiseAddress: cfg.advertiseAddress ?? '127.0.0.1',
     advertisePort: cfg.advertisePort ?? 6443,
     ...(cfg.extraNamespaces !== undefined ? { extraNamespaces: cfg.extraNamespaces } : {}),
+    warn: (m) => log.warn(`bootstrap: ${m}`),
   });
 
   const lifecycle = new NamespaceLifecycle(cfg.store, service, byKind.get('/Namespace')!, () => servedResources.filter((r) => r.namespaced), log.child('namespace-lifecycle'));
@@ -113,6 +116,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
   return {
     url,
     service,
+    allocations,
     http,
     setConnector: (c) => {
       connector = c;

@@ -13,6 +13,8 @@ export interface BootstrapConfig {
   readonly advertiseAddress: string;
   readonly advertisePort: number;
   readonly extraNamespaces?: readonly string[];
+  /** Told when the `kubernetes` endpoints cannot be written (e.g. a loopback advertise address fails validation). */
+  readonly warn?: (message: string) => void;
 }
 
 async function ensure(svc: ResourceService, def: ServedResource | undefined, ns: string | undefined, obj: KubeObject, reconcile?: (cur: KubeObject) => KubeObject | undefined): Promise<void> {
@@ -48,7 +50,17 @@ export async function bootstrapCluster(svc: ResourceService, lookup: (group: str
     metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
     subsets: [{ addresses: [{ ip: cfg.advertiseAddress }], ports: [port] }],
   } as KubeObject;
-  await ensure(svc, lookup('', 'Endpoints'), 'default', endpoints, (cur) => ({ ...cur, subsets: (endpoints as unknown as { subsets: unknown }).subsets }) as KubeObject);
+  // As upstream's endpoint reconciler: an advertise address the Endpoints validation refuses
+  // (loopback) is logged and the server still starts, just without those endpoints.
+  const soft = async (what: string, p: Promise<void>) => {
+    try {
+      await p;
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status.reason === 'Invalid')) throw e;
+      cfg.warn?.(`${what}: ${e.message}`);
+    }
+  };
+  await soft('endpoints', ensure(svc, lookup('', 'Endpoints'), 'default', endpoints, (cur) => ({ ...cur, subsets: (endpoints as unknown as { subsets: unknown }).subsets }) as KubeObject));
   const slice = {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
@@ -57,5 +69,5 @@ export async function bootstrapCluster(svc: ResourceService, lookup: (group: str
     endpoints: [{ addresses: [cfg.advertiseAddress], conditions: { ready: true } }],
     ports: [port],
   } as KubeObject;
-  await ensure(svc, lookup('discovery.k8s.io', 'EndpointSlice'), 'default', slice, (cur) => ({ ...cur, endpoints: (slice as unknown as { endpoints: unknown }).endpoints, ports: [port] }) as KubeObject);
+  await soft('endpointslice', ensure(svc, lookup('discovery.k8s.io', 'EndpointSlice'), 'default', slice, (cur) => ({ ...cur, endpoints: (slice as unknown as { endpoints: unknown }).endpoints, ports: [port] }) as KubeObject));
 }

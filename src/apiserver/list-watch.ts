@@ -4,11 +4,12 @@
 import type { ServerResponse } from 'node:http';
 import type { KubeObject, Status } from '../api/index.js';
 import type { Clock } from '../core/index.js';
-import { StoreError, type WatchEvent } from '../store/types.js';
+import { StoreError, type KeyValue, type WatchEvent } from '../store/types.js';
 import type { ObjectFilter } from './object-filter.js';
 import type { ServedResource } from './served-resource.js';
 import { apiVersionOf } from './served-resource.js';
 import { errors } from './status.js';
+import { decodeShared, watchLine } from './raw-json.js';
 import { decodeKv, type ResourceStorage } from './storage.js';
 
 export interface ListQuery {
@@ -18,10 +19,14 @@ export interface ListQuery {
   readonly continueToken: string | undefined;
   readonly resourceVersion: string | undefined;
   readonly resourceVersionMatch: string | undefined;
+  /** Without a filter, keep items as stored bytes in ListOutcome.raw, undecoded (perf: plain JSON lists). */
+  readonly raw?: boolean;
 }
 
 export interface ListOutcome {
   readonly items: KubeObject[];
+  /** Set instead of `items` when the query asked for raw items. */
+  readonly raw?: KeyValue[];
   readonly resourceVersion: string;
   readonly continueToken?: string;
   readonly remainingItemCount?: number;
@@ -32,24 +37,42 @@ function parseRV(rv: string): number {
   return Number(rv);
 }
 
+/** ValidateListOptions: refused combinations are 422 Invalid on ListOptions.meta.k8s.io, as upstream. */
+function validateListOptions(q: ListQuery): void {
+  const match = q.resourceVersionMatch ?? '';
+  const rv = q.resourceVersion ?? '';
+  const forbidden = (why: string) => {
+    const message = `Forbidden: ${why}`;
+    return errors.invalid('meta.k8s.io', 'ListOptions', '', [{ field: 'resourceVersionMatch', reason: 'FieldValueForbidden', message, text: `resourceVersionMatch: ${message}` }]);
+  };
+  if (match === '') return;
+  if (rv === '') throw forbidden('resourceVersionMatch is forbidden unless resourceVersion is provided');
+  if (q.continueToken !== undefined) throw forbidden('resourceVersionMatch is forbidden when continue is provided');
+  if (match === 'Exact' && rv === '0') throw forbidden('resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
+  if (match !== 'Exact' && match !== 'NotOlderThan') {
+    const message = `Unsupported value: ${JSON.stringify(match)}: supported values: "Exact", "NotOlderThan", ""`;
+    throw errors.invalid('meta.k8s.io', 'ListOptions', '', [{ field: 'resourceVersionMatch', reason: 'FieldValueNotSupported', message, text: `resourceVersionMatch: ${message}` }]);
+  }
+}
+
 export async function listObjects(storage: ResourceStorage, q: ListQuery): Promise<ListOutcome> {
+  validateListOptions(q);
   let revision: number | undefined;
   if (q.resourceVersion !== undefined && q.resourceVersion !== '' && q.resourceVersion !== '0' && q.continueToken === undefined) {
     const rv = parseRV(q.resourceVersion);
     // Exact serves that snapshot; NotOlderThan (and legacy unset match) serves the latest, which is not older.
+    if (rv > storage.store.currentRevision()) throw errors.tooLargeResourceVersion(rv, storage.store.currentRevision());
     if (q.resourceVersionMatch === 'Exact') revision = rv;
-    else if (rv > storage.store.currentRevision()) throw errors.timeout(`Too large resource version: ${rv}, current: ${storage.store.currentRevision()}`);
-  }
-  if (q.resourceVersionMatch !== undefined && q.resourceVersionMatch !== '' && (q.resourceVersion === undefined || q.resourceVersion === '')) {
-    throw errors.badRequest(`resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided`);
   }
   const items: KubeObject[] = [];
+  const raw: KeyValue[] = [];
+  const keepRaw = q.raw === true && q.filter === undefined;
   let token = q.continueToken;
   let lastRevision = 0;
   let remaining: number | undefined;
   // With a filter, keep reading pages until `limit` matching items are found (as the etcd3 store does).
   for (;;) {
-    const want = q.limit > 0 ? q.limit - items.length : 0;
+    const want = q.limit > 0 ? q.limit - items.length - raw.length : 0;
     const page = await storage.list(q.namespace, {
       ...(revision !== undefined ? { revision } : {}),
       ...(want > 0 ? { limit: want } : {}),
@@ -59,15 +82,19 @@ export async function listObjects(storage: ResourceStorage, q: ListQuery): Promi
     token = page.continue;
     remaining = page.remainingItemCount;
     // Pages never exceed the number still wanted, so no page is over-read and the store's token stays exact.
-    for (const kv of page.items) {
-      const obj = decodeKv(kv);
-      if (q.filter === undefined || q.filter(obj)) items.push(obj);
+    if (keepRaw) for (const kv of page.items) raw.push(kv);
+    else {
+      for (const kv of page.items) {
+        const obj = decodeKv(kv);
+        if (q.filter === undefined || q.filter(obj)) items.push(obj);
+      }
     }
-    if (token === undefined || q.limit === 0 || items.length >= q.limit) break;
+    if (token === undefined || q.limit === 0 || items.length + raw.length >= q.limit) break;
     revision = page.revision;
   }
   return {
     items,
+    ...(keepRaw ? { raw } : {}),
     resourceVersion: String(lastRevision),
     ...(token !== undefined ? { continueToken: token } : {}),
     ...(token !== undefined && remaining !== undefined && q.filter === undefined ? { remainingItemCount: remaining } : {}),
@@ -101,7 +128,8 @@ export function serveWatch(
     let closed = false;
     let lastRV = 0;
     const write = (ev: WatchEventOut) => {
-      if (!closed) res.write(JSON.stringify(ev) + '\n');
+      // Serialized once per event for all watchers that render it as-is (perf: fan-out).
+      if (!closed) res.write(watchLine(ev.type, ev.object));
     };
     const end = () => {
       if (closed) return;
@@ -137,8 +165,9 @@ export function serveWatch(
     const onEvent = (e: WatchEvent) => {
       if (closed) return;
       lastRV = e.revision;
-      const cur = decodeKv(e.kv);
-      const prev = e.prevKv !== undefined ? decodeKv(e.prevKv) : undefined;
+      // Decoded once per store event, shared by every watcher: read-only from here on.
+      const cur = decodeShared(e.kv);
+      const prev = e.prevKv !== undefined ? decodeShared(e.prevKv) : undefined;
       const f = q.filter;
       const curOk = f === undefined || f(cur);
       const prevOk = prev !== undefined && (f === undefined || f(prev));
@@ -150,7 +179,11 @@ export function serveWatch(
         obj = cur;
       } else if (curOk && prevOk) type = 'MODIFIED';
       else if (curOk) type = 'ADDED';
-      else if (prevOk) type = 'DELETED';
+      else if (prevOk && prev !== undefined) {
+        // Leaving the selector: the last state the client was shown, at this change's version (as the watch cache does).
+        type = 'DELETED';
+        obj = { ...prev, metadata: { ...prev.metadata, resourceVersion: String(e.revision) } };
+      }
       if (type !== undefined) write({ type, object: render(obj, type) });
     };
     const onError = (err: StoreError) => {
@@ -180,6 +213,12 @@ export function serveWatch(
         lastRV = from;
         if (from < storage.store.compactedRevision()) {
           onError(new StoreError('Compacted', 'compacted'));
+          return;
+        }
+        // A version this store has not reached (another server's, or made up) would silently skip
+        // everything up to it; upstream's watch cache gives up with 504 Too large resource version.
+        if (from > storage.store.currentRevision()) {
+          errorEvent(errors.tooLargeResourceVersion(from, storage.store.currentRevision()).status);
           return;
         }
         watcher = storage.watch(q.namespace, from, onEvent, onError);

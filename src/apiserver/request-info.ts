@@ -17,8 +17,10 @@ export type RequestTarget =
 
 /** Returns undefined for paths under /api or /apis that are too short to address a resource (discovery docs). */
 export function parseRequestPath(pathname: string): RequestTarget {
-  const parts = pathname.split('/').filter((p) => p !== '').map((p) => decodeURIComponent(p));
-  let rest: string[];
+  const parts = pathname.split('/').filter((p) => p !== '').map(safeDecode);
+  // A malformed escape addresses nothing (404 from the non-resource routes, not a 500).
+  if (parts.includes(undefined)) return { type: 'nonresource', path: pathname };
+  let rest: (string | undefined)[];
   let group: string;
   let version: string;
   if (parts[0] === 'api' && parts.length >= 3) {
@@ -52,4 +54,12 @@ export function parseRequestPath(pathname: string): RequestTarget {
     ...(name !== undefined ? { name } : {}),
     ...(subresource !== undefined ? { subresource } : {}),
   };
+}
+
+function safeDecode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }

@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import YAML from 'yaml';
-import type { KubeObject } from '../api/index.js';
+import type { Binding, KubeObject } from '../api/index.js';
 import type { Clock } from '../core/index.js';
 import { applyPatch, decodeProtobufBody, renderTable, type PatchKind } from './adapters.js';
 import { sendJson, sendYaml, readBody } from './http-util.js';
@@ -13,11 +13,12 @@ import { bodyFormat, negotiateOutput, type OutputFormat } from './negotiate.js';
 import { buildFilter } from './object-filter.js';
 import type { PodConnector } from './pod-connector.js';
 import { handleExecUpgrade, handleLogs } from './pod-streams.js';
+import { sendRawList } from './raw-json.js';
 import type { RequestTarget } from './request-info.js';
 import type { FieldValidation, ResourceService, WriteOptions } from './resource-service.js';
 import type { ServedResource } from './served-resource.js';
 import { apiVersionOf } from './served-resource.js';
-import { errors, successStatus } from './status.js';
+import { errors, patchMediaTypes, successStatus } from './status.js';
 
 type ResourceTarget = Extract<RequestTarget, { type: 'resource' }>;
 
@@ -56,6 +57,11 @@ export class ResourceHandlers {
     const method = (req.method ?? 'GET').toUpperCase();
     const sub = t.subresource;
     if (sub !== undefined && !def.subresources.includes(sub)) throw notFoundPath();
+    // Without a namespace a namespaced resource only lists and watches across namespaces (as upstream's routes).
+    if (def.namespaced && t.namespace === undefined) {
+      if (t.name !== undefined) throw notFoundPath();
+      if (method !== 'GET' && method !== 'HEAD') throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
+    }
     if (sub === 'log') {
       if (method !== 'GET') throw errors.methodNotAllowed('only GET is allowed on pods/log');
       const pod = await this.deps.service.get(def, t.namespace, t.name!);
@@ -78,7 +84,7 @@ export class ResourceHandlers {
         return this.send(res, 200, await this.deps.service.get(def, t.namespace, t.name), format, def);
       case 'POST': {
         if (t.name !== undefined) {
-          if (sub === 'binding' && def.resource === 'pods') return this.bind(req, res, def, t, format);
+          if (sub === 'binding' && def.resource === 'pods') return this.bind(req, res, def, t, q);
           throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
         }
         if (def.namespaced && t.namespace === undefined) throw notFoundPath();
@@ -89,7 +95,14 @@ export class ResourceHandlers {
       case 'PUT': {
         if (t.name === undefined) throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
         const body = await this.decodeBody(req);
-        if (sub === 'scale') return this.updateScale(res, def, t, (cur) => scaleReplicasFrom(body, cur), q, format);
+        if (sub === 'scale') {
+          // A Scale PUT carries the object's resourceVersion as its precondition, like any PUT.
+          const rv = body.metadata?.resourceVersion;
+          return this.updateScale(res, def, t, (cur) => {
+            if (rv !== undefined && rv !== '' && rv !== cur.metadata.resourceVersion) throw errors.conflict(def, t.name!);
+            return scaleReplicasFrom(body, cur);
+          }, q, format);
+        }
         const r = await this.deps.service.update(def, t.namespace, t.name, sub, () => body, { ...writeOptions(q), allowCreate: false });
         return this.send(res, r.created ? 201 : 200, r.object, format, def, false, r.warnings);
       }
@@ -97,7 +110,7 @@ export class ResourceHandlers {
         if (t.name === undefined) throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
         const kind = bodyFormat(req.headers['content-type']);
         if (kind !== 'json-patch' && kind !== 'merge-patch' && kind !== 'strategic-merge-patch' && kind !== 'apply-patch') {
-          throw errors.unsupportedMediaType(String(req.headers['content-type']));
+          throw errors.unsupportedMediaType(patchMediaTypes);
         }
         const raw = (await readBody(req, this.deps.maxBodyBytes)).toString('utf8');
         const opts = writeOptions(q);
@@ -131,8 +144,9 @@ export class ResourceHandlers {
         // kube-apiserver answers 200 with the object when deletion is pending (finalizers, grace),
         // and with the deleted object (or a Success Status for some kinds) otherwise.
         if (r.deleted && (def.resource === 'namespaces' || def.resource === 'events')) return sendJson(res, 200, successStatus(def, t.name, r.object.metadata.uid));
-        // 200 when gone, 202 Accepted while graceful deletion or finalizers keep it around (as upstream).
-        return this.send(res, r.deleted ? 200 : 202, r.object, format, def);
+        // Upstream answers 200 even while graceful deletion or finalizers keep the object around;
+        // 202 only when the client asked for cascading with the legacy orphanDependents=false.
+        return this.send(res, !r.deleted && opts.orphanDependents === false ? 202 : 200, r.object, format, def);
       }
       default:
         throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
@@ -163,6 +177,7 @@ export class ResourceHandlers {
       continueToken: q.get('continue') ?? undefined,
       resourceVersion: q.get('resourceVersion') ?? undefined,
       resourceVersionMatch: q.get('resourceVersionMatch') ?? undefined,
+      raw: format.kind === 'json',
     });
     const metadata = {
       resourceVersion: out.resourceVersion,
@@ -176,6 +191,8 @@ export class ResourceHandlers {
     if (format.kind === 'partial-metadata') {
       return sendJson(res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata, items: out.items.map(partial) }, {}, format.mediaType);
     }
+    // Plain JSON without a filter: the stored bytes, not a decode/encode per item (perf: big lists).
+    if (out.raw !== undefined) return sendRawList(res, { kind: `${def.kind}List`, apiVersion: apiVersionOf(def), metadata }, out.raw);
     const list = { kind: `${def.kind}List`, apiVersion: apiVersionOf(def), metadata, items: out.items };
     return format.kind === 'yaml' ? sendYaml(res, 200, list) : sendJson(res, 200, list);
   }
@@ -244,18 +261,9 @@ export class ResourceHandlers {
     return this.send(res, 200, toScale(r.object), format, def, true);
   }
 
-  private async bind(req: IncomingMessage, res: ServerResponse, def: ServedResource, t: ResourceTarget, format: OutputFormat): Promise<void> {
-    const body = (await this.decodeBody(req)) as unknown as { target?: { name?: string } };
-    const node = body.target?.name;
-    if (node === undefined || node === '') throw errors.badRequest('target.name: Required value');
-    await this.deps.service.update(def, t.namespace, t.name!, undefined, (cur) => {
-      const c = cur as unknown as { spec: { nodeName?: string } };
-      if (c.spec.nodeName !== undefined && c.spec.nodeName !== '') {
-        throw errors.conflict(def, t.name!, `pod ${t.name} is already assigned to node "${c.spec.nodeName}"`);
-      }
-      return { ...(cur as object), spec: { ...c.spec, nodeName: node } } as unknown as KubeObject;
-    }, { fromPatch: true });
-    void format;
+  private async bind(req: IncomingMessage, res: ServerResponse, def: ServedResource, t: ResourceTarget, q: URLSearchParams): Promise<void> {
+    const body = (await this.decodeBody(req)) as unknown as Binding;
+    await this.deps.service.bind(def, t.namespace, t.name!, body, writeOptions(q));
     return sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
   }
 
@@ -266,14 +274,24 @@ export class ResourceHandlers {
       const fmt = bodyFormat(req.headers['content-type']);
       if (fmt === 'protobuf') body = {};
       else {
+        let parsed: unknown;
         try {
-          body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+          parsed = JSON.parse(raw.toString('utf8'));
         } catch {
           throw errors.badRequest('the body of the request could not be decoded as DeleteOptions');
         }
+        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw errors.badRequest('the body of the request could not be decoded as DeleteOptions');
+        body = parsed as Record<string, unknown>;
       }
     }
-    const policy = (q.get('propagationPolicy') ?? (body['propagationPolicy'] as string | undefined)) as 'Foreground' | 'Background' | 'Orphan' | undefined;
+    const orphanQ = q.get('orphanDependents');
+    const orphanDependents = orphanQ !== null ? orphanQ === 'true' : typeof body['orphanDependents'] === 'boolean' ? body['orphanDependents'] : undefined;
+    let policy = (q.get('propagationPolicy') ?? (body['propagationPolicy'] as string | undefined)) as 'Foreground' | 'Background' | 'Orphan' | undefined;
+    if (orphanDependents !== undefined && policy !== undefined) {
+      const message = `Invalid value: "${policy}": orphanDependents and deletionPropagation cannot be both set`;
+      throw errors.invalid('meta.k8s.io', 'DeleteOptions', '', [{ field: 'propagationPolicy', reason: 'FieldValueInvalid', message, text: `propagationPolicy: ${message}` }]);
+    }
+    if (orphanDependents !== undefined) policy = orphanDependents ? 'Orphan' : 'Background';
     if (policy !== undefined && !['Foreground', 'Background', 'Orphan'].includes(policy)) {
       throw errors.badRequest(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
     }
@@ -283,6 +301,7 @@ export class ResourceHandlers {
     const dryRun = q.getAll('dryRun').includes('All') || (Array.isArray(body['dryRun']) && (body['dryRun'] as string[]).includes('All'));
     return {
       dryRun,
+      ...(orphanDependents !== undefined ? { orphanDependents } : {}),
       ...(policy !== undefined ? { propagationPolicy: policy } : {}),
       ...(grace !== undefined && Number.isFinite(grace) ? { gracePeriodSeconds: grace } : {}),
       ...(pre !== undefined ? { preconditions: pre } : {}),
@@ -292,7 +311,7 @@ export class ResourceHandlers {
   private async decodeBody(req: IncomingMessage): Promise<KubeObject> {
     const fmt = bodyFormat(req.headers['content-type']);
     if (fmt === undefined || fmt === 'json-patch' || fmt === 'merge-patch' || fmt === 'strategic-merge-patch' || fmt === 'apply-patch') {
-      throw errors.unsupportedMediaType(String(req.headers['content-type']));
+      throw errors.unsupportedMediaType();
     }
     const raw = await readBody(req, this.deps.maxBodyBytes);
     if (fmt === 'protobuf') return decodeProtobufBody(raw);

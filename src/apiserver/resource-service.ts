@@ -3,14 +3,17 @@
 // generation, finalizers, graceful deletion), admission (namespace lifecycle, the
 // service registry's allocations), defaulting, validation and strict field checks.
 import { randomUUID } from 'node:crypto';
-import type { KubeObject, Service } from '../api/index.js';
+import { parseApiVersion, type Binding, type KubeObject, type Pod, type Service } from '../api/index.js';
+import { strictDecodingMessage, unknownFieldMessage } from '../api/schema/index.js';
 import type { Clock } from '../core/index.js';
 import type { Store } from '../store/types.js';
 import { generationKinds, initialStatus, noHooks, type KindHooks } from './kind-hooks.js';
 import type { FieldProblem, ServedResource } from './served-resource.js';
 import { apiVersionOf } from './served-resource.js';
-import type { ServiceAllocations } from './service-allocations.js';
+import { dropTypeDependentFields, type AllocationCause, type ServiceAllocations } from './service-allocations.js';
+import { pruneFields } from './prune-fields.js';
 import { ApiError, errors } from './status.js';
+import { findTypeMismatch, typeMismatchMessage } from './type-check.js';
 import { ResourceStorage } from './storage.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -94,7 +97,7 @@ export class ResourceService {
     let release = () => {};
     if (obj.kind === 'Service') {
       const r = this.deps.allocations.allocate(obj as Service);
-      if (!r.ok) this.throwIfInvalid(def, obj, r.causes.map((c) => problem(c.field, 'FieldValueInvalid', `Invalid value: ${goValue(c.value)}: ${c.detail}`)));
+      if (!r.ok) this.throwAllocationFailure(def, obj, r.causes);
       else release = r.release;
     }
     try {
@@ -124,8 +127,10 @@ export class ResourceService {
   // ---- update ------------------------------------------------------------------------------
 
   /**
-   * PUT semantics. `mutate` (for patch) derives the new object from the current one and is
-   * re-run on a store conflict; a plain PUT passes the body and honours its resourceVersion.
+   * PUT semantics. `mutate` derives the new object from the current one and is re-run on a
+   * store conflict, without limit (etcd3's GuaranteedUpdate). A resourceVersion in the result
+   * that differs from the current one is a precondition: a PUT body's, or one a patch sets.
+   * Those fail with 409 instead of being retried, since the re-read object only moves further away.
    */
   async update(
     def: ServedResource,
@@ -136,7 +141,7 @@ export class ResourceService {
     opts: WriteOptions & { readonly allowCreate?: boolean; readonly fromPatch?: boolean } = {},
   ): Promise<WriteResult & { readonly created: boolean }> {
     const storage = this.storage(def);
-    for (let attempt = 0; ; attempt++) {
+    for (;;) {
       const current = await storage.get(namespace, name);
       if (current === undefined) {
         if (opts.allowCreate && subresource === undefined) {
@@ -147,13 +152,13 @@ export class ResourceService {
         throw errors.notFound(def, name);
       }
       const proposed = deepCopy(await mutate(deepCopy(current)));
-      const warnings = this.checkKind(def, proposed, opts);
+      const warnings = this.checkKind(def, proposed, opts, opts.fromPatch === true);
       proposed.metadata ??= {};
       if (proposed.metadata.name !== undefined && proposed.metadata.name !== name) {
         throw errors.badRequest(`the name of the object (${proposed.metadata.name}) does not match the name on the URL (${name})`);
       }
       const rv = proposed.metadata.resourceVersion;
-      if (!opts.fromPatch && rv !== undefined && rv !== '' && rv !== current.metadata.resourceVersion) {
+      if (rv !== undefined && rv !== '' && rv !== current.metadata.resourceVersion) {
         throw errors.conflict(def, name);
       }
       const hooks = this.deps.hooksFor(proposed.kind);
@@ -161,12 +166,14 @@ export class ResourceService {
       this.setManagedFields(next, opts.fieldManager, 'Update', current);
       let release = () => {};
       if (next.kind === 'Service' && subresource === undefined) {
+        dropTypeDependentFields(next as Service, current as Service);
         const r = this.deps.allocations.allocate(next as Service, current as Service);
-        if (!r.ok) this.throwIfInvalid(def, next, r.causes.map((c) => problem(c.field, 'FieldValueInvalid', `Invalid value: ${goValue(c.value)}: ${c.detail}`)));
+        if (!r.ok) this.throwAllocationFailure(def, next, r.causes);
         else release = r.release;
       }
       try {
-        this.throwIfInvalid(def, next, hooks.validateUpdate(next, current, subresource));
+        // A binding is validated as a Binding (see bind); pod update rules would forbid setting nodeName.
+        if (subresource !== 'binding') this.throwIfInvalid(def, next, hooks.validateUpdate(next, current, subresource));
       } catch (e) {
         release();
         throw e;
@@ -175,11 +182,17 @@ export class ResourceService {
         release();
         return { object: next, warnings, created: false };
       }
-      // Finalizers all gone from an object being deleted: the update completes the deletion.
-      if (next.metadata.deletionTimestamp !== undefined && (next.metadata.finalizers ?? []).length === 0 && !this.namespaceSpecFinalizers(next)) {
+      // Finalizers all gone from an object being deleted with no grace period left: the update completes
+      // the deletion (upstream's shouldDeleteDuringUpdate). A pod in its grace period stays for its kubelet.
+      const graceLeft = (current.metadata.deletionGracePeriodSeconds ?? 0) > 0;
+      if (next.metadata.deletionTimestamp !== undefined && !graceLeft && (next.metadata.finalizers ?? []).length === 0 && !this.namespaceSpecFinalizers(next)) {
         release();
-        const deleted = await this.finishDelete(def, next, Number(current.metadata.resourceVersion));
-        return { object: deleted, warnings, created: false };
+        try {
+          return { object: await this.finishDelete(def, next, Number(current.metadata.resourceVersion)), warnings, created: false };
+        } catch (e) {
+          if (e instanceof ApiError && e.status.reason === 'Conflict') continue;
+          throw e;
+        }
       }
       try {
         const stored = await storage.update(next, Number(current.metadata.resourceVersion));
@@ -187,8 +200,8 @@ export class ResourceService {
         return { object: stored, warnings, created: false };
       } catch (e) {
         release();
-        // A concurrent writer won; patches retry on the fresh object, PUT with a stale rv gets 409.
-        if (e instanceof ApiError && e.status.reason === 'Conflict' && (opts.fromPatch || rv === undefined || rv === '') && attempt < 5) continue;
+        // A concurrent writer won: run again on the fresh object (the precondition above turns a stale rv into 409).
+        if (e instanceof ApiError && e.status.reason === 'Conflict') continue;
         throw e;
       }
     }
@@ -233,11 +246,39 @@ export class ResourceService {
     return next;
   }
 
+  // ---- pods/binding ------------------------------------------------------------------------
+
+  /** Assigns a pod to a node, once (what the scheduler's Binding does); errors name `pods/binding` as upstream. */
+  async bind(def: ServedResource, namespace: string | undefined, name: string, binding: Binding, opts: WriteOptions = {}): Promise<void> {
+    if (binding.metadata?.name !== undefined && binding.metadata.name !== '' && binding.metadata.name !== name) {
+      throw errors.badRequest('name in URL does not match name in Binding object');
+    }
+    const problems = this.deps.hooksFor('Binding').validateCreate({ ...binding, kind: 'Binding' });
+    if (problems.length > 0) throw errors.invalid('', 'Binding', name, problems);
+    const node = binding.target.name;
+    const as = { group: '', resource: 'pods/binding' };
+    await this.update(
+      def,
+      namespace,
+      name,
+      'binding',
+      (cur) => {
+        const pod = cur as Pod;
+        if (pod.metadata.deletionTimestamp !== undefined) throw errors.conflict(as, name, `pod ${name} is being deleted, cannot be assigned to a host`);
+        if (pod.spec?.nodeName !== undefined && pod.spec.nodeName !== '') throw errors.conflict(as, name, `pod ${name} is already assigned to node ${JSON.stringify(pod.spec.nodeName)}`);
+        const annotations = { ...(pod.metadata.annotations ?? {}), ...(binding.metadata?.annotations ?? {}) };
+        return { ...pod, metadata: { ...pod.metadata, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) }, spec: { ...pod.spec, nodeName: node } } as KubeObject;
+      },
+      { ...opts, fromPatch: true },
+    );
+  }
+
   // ---- delete ------------------------------------------------------------------------------
 
   async delete(def: ServedResource, namespace: string | undefined, name: string, opts: DeleteOptions = {}): Promise<{ object: KubeObject; deleted: boolean }> {
     const storage = this.storage(def);
-    for (let attempt = 0; ; attempt++) {
+    // Retried on a concurrent write without limit, as etcd3's conditional delete; preconditions are re-checked each time.
+    for (;;) {
       const current = await storage.mustGet(namespace, name);
       const pre = opts.preconditions;
       if (pre?.uid !== undefined && pre.uid !== current.metadata.uid) {
@@ -259,15 +300,18 @@ export class ResourceService {
         try {
           return { object: await this.finishDelete(def, current, Number(current.metadata.resourceVersion)), deleted: true };
         } catch (e) {
-          if (e instanceof ApiError && e.status.reason === 'Conflict' && attempt < 5) continue;
+          if (e instanceof ApiError && e.status.reason === 'Conflict') continue;
           throw e;
         }
       }
       // Graceful / finalized deletion: mark and let the owners (kubelet, GC, namespace lifecycle) finish.
       if (m.deletionTimestamp === undefined) {
         m.deletionTimestamp = rfc3339(this.deps.clock.now() + grace * 1000);
-        if (graceful || current.kind === 'Pod') m.deletionGracePeriodSeconds = grace;
-      } else if (graceful && m.deletionGracePeriodSeconds !== undefined && grace < m.deletionGracePeriodSeconds) {
+        // 0 when only finalizers hold the object (upstream's markAsDeleting); Namespaces carry none.
+        if (current.kind !== 'Namespace') m.deletionGracePeriodSeconds = grace;
+        // Being marked for deletion is a change generation-watchers must see.
+        if (m.generation !== undefined && m.generation > 0) m.generation += 1;
+      } else if (m.deletionGracePeriodSeconds !== undefined && grace < m.deletionGracePeriodSeconds) {
         // A shorter grace period may replace a longer one, never the reverse.
         m.deletionTimestamp = rfc3339(this.deps.clock.now() + grace * 1000);
         m.deletionGracePeriodSeconds = grace;
@@ -279,7 +323,7 @@ export class ResourceService {
       try {
         return { object: await storage.update(next, Number(current.metadata.resourceVersion)), deleted: false };
       } catch (e) {
-        if (e instanceof ApiError && e.status.reason === 'Conflict' && attempt < 5) continue;
+        if (e instanceof ApiError && e.status.reason === 'Conflict') continue;
         throw e;
       }
     }
@@ -309,7 +353,7 @@ export class ResourceService {
 
   // ---- helpers -----------------------------------------------------------------------------
 
-  private checkKind(def: ServedResource, obj: KubeObject, opts: WriteOptions): string[] {
+  private checkKind(def: ServedResource, obj: KubeObject, opts: WriteOptions, fromPatch = false): string[] {
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw errors.badRequest('the request body must be a JSON object');
     const av = apiVersionOf(def);
     if (obj.kind === undefined || obj.kind === '') obj.kind = def.kind;
@@ -323,19 +367,29 @@ export class ResourceService {
     if (obj.metadata !== undefined && (typeof obj.metadata !== 'object' || obj.metadata === null || Array.isArray(obj.metadata))) {
       throw errors.badRequest(`metadata: expected an object`);
     }
+    const gv = parseApiVersion(obj.apiVersion);
+    // A create/PUT body fails in the decoder (prefixed with the kinds); a patch result fails on its own.
+    const decodeError = (m: string) => errors.badRequest(fromPatch ? m : `${obj.kind} in version ${JSON.stringify(gv.version)} cannot be handled as a ${obj.kind}: ${m}`);
+    const mismatch = findTypeMismatch({ group: gv.group, version: gv.version, kind: obj.kind }, obj);
+    if (mismatch !== undefined) throw decodeError(typeMismatchMessage(mismatch));
     const mode = opts.fieldValidation ?? 'Warn';
-    if (mode === 'Ignore') return [];
     const unknown = this.deps.hooksFor(obj.kind).unknownFields(obj);
     if (unknown.length === 0) return [];
-    if (mode === 'Strict') {
-      const list = unknown.map((f) => `unknown field "${f}"`);
-      throw errors.badRequest(`strict decoding error: ${list.join(', ')}`);
-    }
-    return unknown.map((f) => `unknown field "${f}"`);
+    if (mode === 'Strict') throw decodeError(strictDecodingMessage(unknown));
+    // Whatever the mode, the typed decode upstream does never stores fields the schema lacks.
+    pruneFields(obj, unknown);
+    return mode === 'Ignore' ? [] : unknown.map(unknownFieldMessage);
   }
 
   private throwIfInvalid(def: ServedResource, obj: KubeObject, problems: readonly FieldProblem[]): void {
     if (problems.length > 0) throw errors.invalid(def.group, def.kind, obj.metadata?.name ?? '', problems);
+  }
+
+  private throwAllocationFailure(def: ServedResource, obj: KubeObject, causes: readonly AllocationCause[]): never {
+    const exhausted = causes.find((c) => c.exhausted === true);
+    if (exhausted !== undefined) throw errors.internal(exhausted.detail);
+    this.throwIfInvalid(def, obj, causes.map((c) => problem(c.field, 'FieldValueInvalid', `Invalid value: ${goValue(c.value)}: ${c.detail}`)));
+    throw errors.internal('allocation failed without a cause');
   }
 
   private async admitNamespace(def: ServedResource, obj: KubeObject): Promise<void> {

@@ -10,6 +10,8 @@ export interface AllocationCause {
   readonly field: string;
   readonly value: unknown;
   readonly detail: string;
+  /** An exhausted range is no fault of the request: upstream answers 500 InternalError, not 422. */
+  readonly exhausted?: true;
 }
 
 export type AllocationResult = { readonly ok: true; readonly release: () => void } | { readonly ok: false; readonly causes: readonly AllocationCause[] };
@@ -41,11 +43,13 @@ export class ServiceAllocations {
         const r = this.ips.allocate(ip);
         if (!r.ok && r.error.reason !== 'NotInRange') problems.push(`${name}: clusterIP ${ip}: ${r.error.message}`);
       }
+      const ownPorts = new Set<number>();
       for (const p of s.spec?.ports ?? []) {
         if (p.nodePort !== undefined && p.nodePort !== 0) {
           const r = this.ports.allocate(p.nodePort);
-          // Two ports of one service may share a nodePort when protocols differ (e.g. 53/TCP + 53/UDP).
-          if (!r.ok && r.error.reason !== 'AlreadyAllocated') problems.push(`${name}: nodePort ${p.nodePort}: ${r.error.message}`);
+          // Two ports of one service may share a nodePort when protocols differ (e.g. 53/TCP + 53/UDP); another service may not.
+          if (!r.ok && !(r.error.reason === 'AlreadyAllocated' && ownPorts.has(p.nodePort))) problems.push(`${name}: nodePort ${p.nodePort}: ${r.error.message}`);
+          ownPorts.add(p.nodePort);
         }
       }
       if (s.spec?.healthCheckNodePort !== undefined && s.spec.healthCheckNodePort !== 0) this.ports.allocate(s.spec.healthCheckNodePort);
@@ -91,7 +95,7 @@ export class ServiceAllocations {
       } else {
         const r = this.ips.allocateNext();
         if (!r.ok) {
-          causes.push({ field: 'spec.clusterIPs', value: [], detail: `failed to allocate a serviceIP: range is full` });
+          causes.push({ field: 'spec.clusterIPs', value: [], detail: `failed to allocate a serviceIP: range is full`, exhausted: true });
         } else {
           const ip = formatIP(r.value);
           taken.push(() => this.ips.release(ip));
@@ -142,7 +146,7 @@ export class ServiceAllocations {
         }
         const r = this.ports.allocateNext();
         if (!r.ok) {
-          causes.push({ field: `spec.ports[${i}].nodePort`, value: 0, detail: 'failed to allocate a nodePort: range is full' });
+          causes.push({ field: `spec.ports[${i}].nodePort`, value: 0, detail: 'failed to allocate a nodePort: range is full', exhausted: true });
           return;
         }
         const port = r.value;
@@ -160,7 +164,7 @@ export class ServiceAllocations {
         if (prev !== undefined && prev !== 0) spec.healthCheckNodePort = prev;
         else {
           const r = this.ports.allocateNext();
-          if (!r.ok) causes.push({ field: 'spec.healthCheckNodePort', value: 0, detail: 'failed to allocate a nodePort: range is full' });
+          if (!r.ok) causes.push({ field: 'spec.healthCheckNodePort', value: 0, detail: 'failed to allocate a nodePort: range is full', exhausted: true });
           else {
             const port = r.value;
             taken.push(() => this.ports.release(port));
@@ -204,6 +208,31 @@ export class ServiceAllocations {
   releaseAll(svc: Service): void {
     this.releaseDropped(svc, { apiVersion: 'v1', kind: 'Service', metadata: {}, spec: { type: 'ExternalName' } } as Service);
   }
+}
+
+const externallyAccessible = (s: Service) => s.spec?.type === 'LoadBalancer' || s.spec?.type === 'NodePort' || (s.spec?.externalIPs ?? []).length > 0;
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * On a type change, clears fields the new type does not take when the client left them as
+ * they were (kube-apiserver's dropTypeDependentFields), so `kubectl patch -p
+ * '{"spec":{"type":"ClusterIP"}}'` on a LoadBalancer works. NodePorts, healthCheckNodePort
+ * and ClusterIPs are handled by allocate().
+ */
+export function dropTypeDependentFields(svc: Service, old: Service): void {
+  const spec = (svc.spec ??= {});
+  const o = old.spec ?? {};
+  if (o.type !== 'ExternalName' && spec.type === 'ExternalName') {
+    if (same(spec.ipFamilies, o.ipFamilies)) delete spec.ipFamilies;
+    if (same(spec.ipFamilyPolicy, o.ipFamilyPolicy)) delete spec.ipFamilyPolicy;
+  }
+  if (o.type === 'LoadBalancer' && spec.type !== 'LoadBalancer') {
+    if (spec.allocateLoadBalancerNodePorts !== undefined && spec.allocateLoadBalancerNodePorts === o.allocateLoadBalancerNodePorts) delete spec.allocateLoadBalancerNodePorts;
+    if (spec.loadBalancerClass !== undefined && spec.loadBalancerClass === o.loadBalancerClass) delete spec.loadBalancerClass;
+  }
+  if (externallyAccessible(old) && !externallyAccessible(svc) && spec.externalTrafficPolicy === o.externalTrafficPolicy) delete spec.externalTrafficPolicy;
+  // Load-balancer status stops applying at once, though de-provisioning is asynchronous.
+  if (spec.type !== 'LoadBalancer' && svc.status !== undefined) svc.status = { ...svc.status, loadBalancer: {} };
 }
 
 function portKey(p: ServicePort): string {

@@ -32,6 +32,11 @@ const details = (r: QualifiedResource, name: string, extra: Partial<NonNullable<
   ...extra,
 });
 
+/** What create/update bodies may be (CBOR stays off, as in 1.32 without its feature gate). */
+export const objectMediaTypes = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'] as const;
+/** Patch types in the order kube-apiserver lists them. */
+export const patchMediaTypes = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'] as const;
+
 export const errors = {
   notFound: (r: QualifiedResource, name: string) => new ApiError(status(404, 'NotFound', `${qualified(r)} "${name}" not found`, details(r, name))),
   alreadyExists: (r: QualifiedResource, name: string) => new ApiError(status(409, 'AlreadyExists', `${qualified(r)} "${name}" already exists`, details(r, name))),
@@ -67,11 +72,22 @@ export const errors = {
   gone: (message: string) => new ApiError(status(410, 'Expired', message)),
   methodNotAllowed: (message: string) => new ApiError(status(405, 'MethodNotAllowed', message)),
   notAcceptable: (message: string) => new ApiError(status(406, 'NotAcceptable', message)),
-  unsupportedMediaType: (contentType: string) =>
-    new ApiError(status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf${contentType.includes('patch') ? '' : ''}`)),
-  tooLarge: (limit: number) => new ApiError(status(413, 'RequestEntityTooLarge', `the request body exceeds the limit of ${limit} bytes`)),
+  /** `accepted` defaults to the object media types; PATCH passes the patch types. */
+  unsupportedMediaType: (accepted: readonly string[] = objectMediaTypes) =>
+    new ApiError(status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`)),
+  tooLarge: (limit: number) => new ApiError(status(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limit}`)),
   internal: (message: string) => new ApiError(status(500, 'InternalError', `Internal error occurred: ${message}`)),
-  timeout: (message: string) => new ApiError(status(504, 'Timeout', message)),
+  /** NewTimeoutError: the message gains a "Timeout: " prefix. */
+  timeout: (message: string, retryAfterSeconds = 0) =>
+    new ApiError(status(504, 'Timeout', `Timeout: ${message}`, retryAfterSeconds > 0 ? { retryAfterSeconds } : undefined)),
+  /** storage.NewTooLargeResourceVersionError: a resourceVersion newer than the store has. */
+  tooLargeResourceVersion: (rv: number, current: number) =>
+    new ApiError(
+      status(504, 'Timeout', `Timeout: Too large resource version: ${rv}, current: ${current}`, {
+        causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+        retryAfterSeconds: 1,
+      }),
+    ),
 };
 
 export function successStatus(r: QualifiedResource, name: string, uid?: string): Status {

@@ -77,6 +77,9 @@ export class ResourceStorage {
     try {
       return await this.store.list(resourcePrefix(this.r, namespace), opts);
     } catch (e) {
+      if (e instanceof StoreError && e.kind === 'Compacted' && opts.continue === undefined) {
+        throw errors.gone('The resourceVersion for the provided list is too old.');
+      }
       if (e instanceof StoreError && e.kind === 'Compacted') {
         throw errors.gone(`The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.`);
       }
