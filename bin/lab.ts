@@ -5,8 +5,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startApiServer } from '../src/apiserver/api-server.js';
 import { loadOrCreateTls } from '../src/apiserver/tls.js';
+import { RestClient, Resources } from '../src/client/index.js';
 import { createLogger } from '../src/core/index.js';
+import { FakeRuntime, NodeAgent, routeByNode } from '../src/node/index.js';
 import { SqliteStore } from '../src/store/index.js';
+import { corednsDeployment, ensureObject, kubeDnsService } from './lab-objects.js';
+import type { KubeObject } from '../src/api/index.js';
 
 export interface LabOptions {
   readonly stateDir: string;
@@ -28,6 +32,11 @@ export const LAB = {
   advertiseAddress: '10.190.5.10',
   advertisePort: 6443,
   extraNamespaces: ['nsx-system'],
+  nodes: [
+    { nodeName: 'k8s-master', internalIP: '10.190.5.10', role: 'control-plane' },
+    { nodeName: 'k8s-node1', internalIP: '10.190.5.11', role: 'worker' },
+    { nodeName: 'k8s-node2', internalIP: '10.190.5.12', role: 'worker' },
+  ],
 } as const;
 
 function loadOrCreateToken(dir: string): string {
@@ -88,6 +97,20 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       advertisePort: LAB.advertisePort,
       extraNamespaces: LAB.extraNamespaces,
     });
+    // Every component is an API client; in one process they use the in-process transport,
+    // which still goes through the server's HTTP handling (auth, admission, watch).
+    const clientFor = (component: string) => new RestClient({ handler: api.http.handle, token, userAgent: `svcnet-${component}` });
+    const agents = new Map<string, NodeAgent>();
+    opts.progress(`starting node agents ${LAB.nodes.map((n) => n.nodeName).join(', ')}`);
+    for (const n of LAB.nodes) {
+      const agent = new NodeAgent({ client: clientFor(`kubelet/${n.nodeName}`), runtime: new FakeRuntime(), config: { ...n }, log: log.child(`kubelet/${n.nodeName}`) });
+      agents.set(n.nodeName, agent);
+    }
+    api.setConnector(routeByNode((name) => agents.get(name)?.connector));
+    await Promise.all([...agents.values()].map((a) => a.start()));
+    const admin = clientFor('lab');
+    await ensureObject(admin, Resources.services, kubeDnsService as unknown as KubeObject);
+    await ensureObject(admin, Resources.deployments, corednsDeployment as unknown as KubeObject);
     const kubeconfig = join(opts.stateDir, 'kubeconfig');
     writeFileSync(kubeconfig, kubeconfigYaml(api.url, tls.caCertPem, token), { mode: 0o600 });
     opts.progress(`API server listening on ${api.url}`);
@@ -95,6 +118,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       server: api.url,
       kubeconfig,
       stop: async () => {
+        await Promise.all([...agents.values()].map((a) => a.stop()));
         await api.close();
         await store.close();
       },
