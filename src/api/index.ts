@@ -25,3 +25,4 @@ export * as validation from './validation/index.js';
 // selectors and printers (written by another worker) are exported below.
 export * from './selectors/index.js';
 export * from './printers/index.js';
+export type { ExecIO, ExecOutcome, ExecRequest, ExecSession, ExecStart, LogOptions, LogOutcome, PodConnector, StreamRefusal } from './contracts/pod-connector.js';

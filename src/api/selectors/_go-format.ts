@@ -2,53 +2,8 @@
 // compared character for character by clients and tests, so `%q` and json.Marshal output
 // must match Go's, not JavaScript's.
 
-/** Go's `%q` / strconv.Quote for a string: double quotes, Go escapes, printable Unicode kept. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const cp = ch.codePointAt(0) ?? 0;
-    switch (ch) {
-      case '"':
-        out += '\\"';
-        continue;
-      case '\\':
-        out += '\\\\';
-        continue;
-      case '\x07':
-        out += '\\a';
-        continue;
-      case '\b':
-        out += '\\b';
-        continue;
-      case '\f':
-        out += '\\f';
-        continue;
-      case '\n':
-        out += '\\n';
-        continue;
-      case '\r':
-        out += '\\r';
-        continue;
-      case '\t':
-        out += '\\t';
-        continue;
-      case '\v':
-        out += '\\v';
-        continue;
-    }
-    if (cp < 0x20 || cp === 0x7f) out += '\\x' + cp.toString(16).padStart(2, '0');
-    else if (cp >= 0xd800 && cp <= 0xdfff) out += '\\ufffd'; // lone surrogate: Go sees invalid UTF-8
-    else if (isGoNonPrintable(cp)) out += cp > 0xffff ? '\\U' + cp.toString(16).padStart(8, '0') : '\\u' + cp.toString(16).padStart(4, '0');
-    else out += ch;
-  }
-  return out + '"';
-}
-
-// A small approximation of unicode.IsPrint for the ranges that matter in practice:
-// C1 controls, the line/paragraph separators and the BOM are escaped by Go.
-function isGoNonPrintable(cp: number): boolean {
-  return (cp >= 0x80 && cp <= 0x9f) || cp === 0x2028 || cp === 0x2029 || cp === 0xfeff || cp === 0xad;
-}
+// Go's `%q` / strconv.Quote: one implementation for the whole api package.
+export { goQuote } from '../validation/go-value.js';
 
 /**
  * encoding/json's Marshal for a string slice (nil -> `null`). Go escapes <, > and & as
