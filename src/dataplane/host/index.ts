@@ -1,0 +1,16 @@
+export { HostStack, type HostStackOptions, type SendStatus } from './host-stack.js';
+export { HostNic, type HostNicOptions, type NicCounters } from './host-nic.js';
+export { RouteTable, formatRoute, type Route, type RouteSpec } from './route-table.js';
+export { ArpTable, DEFAULT_ARP_CONFIG, type ArpConfig, type NeighState, type NeighView } from './arp-table.js';
+export { type PingOptions } from './icmp-layer.js';
+export { formatPingLine, formatRtt, pingErrorText, type PingErrorKind, type PingOutcome } from './ping.js';
+export { UdpSocket, type UdpMessage } from './udp-socket.js';
+export { EPHEMERAL_MIN, EPHEMERAL_MAX } from './udp-layer.js';
+export { TcpSocket } from './tcp-socket.js';
+export { TcpListener } from './tcp-listener.js';
+export type { TcpState, TcpCloseReason } from './tcb.js';
+export type { ConnectOptions, ListenOptions } from './tcp-layer.js';
+export { DEFAULT_TCP_CONFIG, type TcpConfig } from './tcp-config.js';
+export { NetError, strerror, type NetErrorCode } from './net-error.js';
+export { type StackStats } from './stack-stats.js';
+export { formatIpAddr, formatIpLink, formatIpNeigh, formatIpRoute, formatLinkStats } from './ip-commands.js';
