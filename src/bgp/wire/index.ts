@@ -1,0 +1,11 @@
+export * from './constants.js';
+export { parseHeader, type Header } from './header.js';
+export * from './notification.js';
+export * from './capabilities.js';
+export * from './open.js';
+export * from './as-path.js';
+export * from './attributes.js';
+export { parsePrefixes, encodedPrefixLength } from './nlri.js';
+export * from './update.js';
+export * from './message.js';
+export { Framer } from './framer.js';
