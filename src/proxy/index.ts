@@ -1,0 +1,24 @@
+// The service proxy: Services + EndpointSlices -> a node's dataplane program. See README.md.
+export * from './model/index.js';
+export * as openflow from './render/openflow/index.js';
+export {
+  GroupIdAllocator,
+  OpenFlowCompiler,
+  renderProgram,
+  flattenProgram,
+  loadProgram,
+  rejectReplyFor,
+  NSX_COOKIE,
+  CT_ZONE_NAT,
+  CT_ZONE_SNAT,
+  type OpenFlowFragment,
+  type OpenFlowProgram,
+  type RejectReply,
+  type UplinkPort,
+} from './render/openflow/index.js';
+export * from './apply/index.js';
+export { NsxProxier, type NsxProxierOptions, type SyncResult } from './nsx-proxier.js';
+export { NsxKubeProxy, type NsxKubeProxyOptions } from './nsx-kube-proxy.js';
+export { BoundedFrequencyRunner, type BoundedFrequencyRunnerOptions } from './bounded-frequency-runner.js';
+export { ProxyMetrics } from './proxy-metrics.js';
+export * as cases from './cases/index.js';
