@@ -48,7 +48,7 @@ export async function startLab(opts: { stateDir?: string; extraArgs?: readonly s
   });
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const info = await waitFor(
+  const ready = waitFor(
     () => {
       const p = join(stateDir, 'svcnet.json');
       if (!existsSync(p)) return undefined;
@@ -59,11 +59,16 @@ export async function startLab(opts: { stateDir?: string; extraArgs?: readonly s
         return undefined;
       }
     },
-    60_000,
+    120_000,
     'svcnet up',
     child,
     () => output,
   );
+  // A lab that failed to come up must not outlive the test (its pipes would keep the runner alive).
+  const info = await ready.catch((e: unknown) => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    throw e;
+  });
   const home = mkdtempSync(join(tmpdir(), 'svcnet-kubectl-home-'));
   const lab: LabProcess = {
     stateDir,
