@@ -378,3 +378,20 @@ describe('deletion', () => {
     assert.equal(again.status, 201, again.text);
   });
 });
+
+describe('headless services', () => {
+  test('clusterIP None alone is accepted and mirrored into clusterIPs, as kube-apiserver does', async () => {
+    const s = await startTestServer();
+    try {
+      await s.req('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'hl' } } });
+      const r = await s.req('POST', '/api/v1/namespaces/hl/services', { body: svc('web', { clusterIP: 'None', selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] }) });
+      assert.equal(r.status, 201, r.text);
+      const spec = (r.json as { spec: { clusterIP: string; clusterIPs: string[]; ipFamilies: string[] } }).spec;
+      assert.equal(spec.clusterIP, 'None');
+      assert.deepEqual(spec.clusterIPs, ['None']);
+      assert.deepEqual(spec.ipFamilies, ['IPv4']);
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -105,6 +105,12 @@ export class ServiceAllocations {
       }
       spec.ipFamilies ??= [spec.clusterIP?.includes(':') ? 'IPv6' : 'IPv4'];
       spec.ipFamilyPolicy ??= 'SingleStack';
+    } else if (spec.clusterIP === 'None' || spec.clusterIPs?.[0] === 'None') {
+      // Headless: kube-apiserver mirrors clusterIP into clusterIPs and defaults the families.
+      spec.clusterIP = 'None';
+      spec.clusterIPs = ['None'];
+      spec.ipFamilies ??= ['IPv4'];
+      spec.ipFamilyPolicy ??= 'SingleStack';
     } else if (spec.type === 'ExternalName') {
       delete spec.clusterIP;
       delete spec.clusterIPs;
