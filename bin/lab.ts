@@ -6,9 +6,11 @@ import { join } from 'node:path';
 import { startApiServer } from '../src/apiserver/api-server.js';
 import { loadOrCreateTls } from '../src/apiserver/tls.js';
 import { RestClient, Resources } from '../src/client/index.js';
+import { startControllers } from '../src/controllers/index.js';
 import { createLogger } from '../src/core/index.js';
-import { FakeRuntime, NodeAgent, routeByNode } from '../src/node/index.js';
+import { NodeAgent, routeByNode } from '../src/node/index.js';
 import { SqliteStore } from '../src/store/index.js';
+import { startEmulator, type RunningEmulator } from './emulator.js';
 import { corednsDeployment, ensureObject, kubeDnsService } from './lab-objects.js';
 import type { KubeObject } from '../src/api/index.js';
 
@@ -77,6 +79,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   mkdirSync(opts.stateDir, { recursive: true });
   opts.progress(`opening store ${join(opts.stateDir, 'store.db')}`);
   const store = SqliteStore.open(join(opts.stateDir, 'store.db'));
+  let emulator: RunningEmulator | undefined;
   try {
     const tls = await loadOrCreateTls(join(opts.stateDir, 'pki'), {
       ips: ['127.0.0.1', '::1', opts.address, '10.96.0.1', LAB.advertiseAddress],
@@ -100,14 +103,20 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     // Every component is an API client; in one process they use the in-process transport,
     // which still goes through the server's HTTP handling (auth, admission, watch).
     const clientFor = (component: string) => new RestClient({ handler: api.http.handle, token, userAgent: `svcnet-${component}` });
+    // The emulated NSX network the pods run on (and its admin channel for `svcnet ofctl|vsctl|conntrack|trace`).
+    opts.progress('building the emulated network');
+    emulator = await startEmulator({ stateDir: opts.stateDir, nodes: LAB.nodes, log: log.child('emulator') });
     const agents = new Map<string, NodeAgent>();
     opts.progress(`starting node agents ${LAB.nodes.map((n) => n.nodeName).join(', ')}`);
     for (const n of LAB.nodes) {
-      const agent = new NodeAgent({ client: clientFor(`kubelet/${n.nodeName}`), runtime: new FakeRuntime(), config: { ...n }, log: log.child(`kubelet/${n.nodeName}`) });
+      const agent = new NodeAgent({ client: clientFor(`kubelet/${n.nodeName}`), runtime: emulator.runtimeFor(n.nodeName), config: { ...n }, log: log.child(`kubelet/${n.nodeName}`) });
       agents.set(n.nodeName, agent);
     }
     api.setConnector(routeByNode((name) => agents.get(name)?.connector));
     await Promise.all([...agents.values()].map((a) => a.start()));
+    opts.progress('starting controllers (deployment, replicaset, scheduler, garbage collector, endpointslice, endpoints)');
+    const controllers = startControllers(clientFor('kube-controller-manager'), { log: log.child('controllers') });
+    await controllers.synced;
     const admin = clientFor('lab');
     await ensureObject(admin, Resources.services, kubeDnsService as unknown as KubeObject);
     await ensureObject(admin, Resources.deployments, corednsDeployment as unknown as KubeObject);
@@ -118,12 +127,15 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       server: api.url,
       kubeconfig,
       stop: async () => {
+        await controllers.stop();
         await Promise.all([...agents.values()].map((a) => a.stop()));
+        await emulator?.stop();
         await api.close();
         await store.close();
       },
     };
   } catch (e) {
+    await emulator?.stop();
     await store.close();
     throw e;
   }

@@ -1,7 +1,10 @@
 // The `svcnet` command. Parses arguments and dispatches; the lab itself is assembled
 // in ./lab.ts (bin/ is the only place that imports every component).
 import { Command, InvalidArgumentError } from 'commander';
-import { runDown, runStatus, runUp } from './lifecycle.js';
+import { registerLabCommands } from './lab-commands.js';
+
+// Loaded on use: the lab pulls in every component, which the view commands do not need.
+const lifecycle = () => import('./lifecycle.js');
 
 const program = new Command();
 program
@@ -23,7 +26,7 @@ program
   .option('--port <port>', 'API server port on 127.0.0.1 (0 = any free port)', portArg, 6443)
   .option('--address <ip>', 'address the API server listens on', '127.0.0.1')
   .action(async (opts: { stateDir: string; detach: boolean; port: number; address: string }) => {
-    process.exitCode = await runUp(opts);
+    process.exitCode = await (await lifecycle()).runUp(opts);
   });
 
 program
@@ -31,7 +34,7 @@ program
   .description('stop a lab started with `svcnet up --detach`')
   .option('--state-dir <dir>', 'state directory of the lab', '.svcnet')
   .action(async (opts: { stateDir: string }) => {
-    process.exitCode = await runDown(opts);
+    process.exitCode = await (await lifecycle()).runDown(opts);
   });
 
 program
@@ -39,7 +42,10 @@ program
   .description('show whether the lab is running and where to reach it')
   .option('--state-dir <dir>', 'state directory of the lab', '.svcnet')
   .action(async (opts: { stateDir: string }) => {
-    process.exitCode = await runStatus(opts);
+    process.exitCode = await (await lifecycle()).runStatus(opts);
   });
+
+// ofctl, vsctl, conntrack, trace: views of the running lab's emulated network.
+registerLabCommands(program);
 
 await program.parseAsync(process.argv);

@@ -38,3 +38,9 @@ export { allocateAddress, releaseAddress, subnetInfo, type AddressHolder, type A
 export { NsxIpam, ANNOTATION_POD_SUBNET, SUBNET_REGISTRY_NAME, addressRecordName, type NsxIpamOptions } from './ipam/nsx-ipam.js';
 export { NodeCidrIpam } from './ipam/node-cidr-ipam.js';
 export type { IpamOutcome, IpamRequest, PodIpam } from './ipam/types.js';
+export { EmulatedRuntime, type EmulatedPod, type EmulatedRuntimeOptions } from './emulated-runtime.js';
+export { AppTable, executableNotFound, shortRepository, unknownImageMessage, type AppContext, type AppImage, type AppLauncher, type RunningApp } from './emulated-apps.js';
+export { attachExternalHost, attachNodeNetwork, attachPodNetwork, formatLabError, nodeMac, podMac, type PodNetworkAttachment } from './emulated-network.js';
+export { BuiltinApps, shellExec, type BuiltinAppsOptions } from './builtin-apps.js';
+export { silentDnsApp, COREDNS_REPOSITORY } from './silent-dns-app.js';
+export { networkProbe, probeRequest, PROBE_USER_AGENT } from './network-probe.js';

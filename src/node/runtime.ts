@@ -1,7 +1,7 @@
 // The container runtime the node agent drives (CRI's role in Kubernetes). The agent decides
 // *what* should run (sandboxes, containers, restarts, probes' timing); a runtime decides *how*:
-// today the in-memory FakeRuntime, later the emulator runtime whose apps live on the emulated
-// network (it will reach probe targets and fail unknown images).
+// the in-memory FakeRuntime (tests), or the EmulatedRuntime whose apps live on the emulated
+// network (probes really connect; unknown images fail to pull).
 //
 // Outcomes are discriminated unions; a runtime throws only for programming errors.
 import type { PullPolicy } from '../api/index.js';

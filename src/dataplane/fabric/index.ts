@@ -44,3 +44,4 @@ export {
 export { GENERIC_LAB_DEFAULTS, GenericLab, type GenericLabError, type GenericLabOptions, type GenericNode, type GenericPodSpec } from './generic-lab.js';
 export { SimpleHost, type SendOptions, type SimpleHostCounters, type SimpleHostOptions } from './simple-host.js';
 export { seededRng, type Rng } from './rng.js';
+export { firstPacket, type FirstPacketProto, type FirstPacketSpec } from './first-packet.js';

@@ -1,0 +1,135 @@
+// CLI commands that look inside the running lab's emulated network, through its admin
+// channel (./emulator-admin.ts):
+//   svcnet ofctl dump-flows|dump-groups|dump-conntrack|dump-ports <node>
+//   svcnet vsctl show <node>
+//   svcnet conntrack -L <node>
+//   svcnet trace --from <ns/pod|node|client> --to <ip|name>[:port] [--proto tcp|udp|icmp]
+import { request } from 'node:http';
+import { resolve } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { adminSocketPath } from './admin-socket.js';
+import type { ViewResult } from './emulator-views.js';
+
+const STATE_DIR_DEFAULT = '.svcnet';
+
+type AdminAnswer = { readonly kind: 'answer'; readonly status: number; readonly body: unknown } | { readonly kind: 'not-running' } | { readonly kind: 'error'; readonly message: string };
+
+function callAdmin(stateDir: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<AdminAnswer> {
+  return new Promise((done) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(
+      {
+        socketPath: adminSocketPath(stateDir),
+        path,
+        method,
+        headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => {
+          try {
+            done({ kind: 'answer', status: res.statusCode ?? 0, body: JSON.parse(text) as unknown });
+          } catch {
+            done({ kind: 'error', message: `unreadable answer from the lab (HTTP ${res.statusCode ?? '?'})` });
+          }
+        });
+      },
+    );
+    req.setTimeout(30_000, () => req.destroy(new Error('the lab did not answer within 30 s')));
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED') done({ kind: 'not-running' });
+      else done({ kind: 'error', message: e.message });
+    });
+    req.end(payload);
+  });
+}
+
+function notRunning(stateDir: string): string {
+  return `svcnet is not running (state dir ${resolve(stateDir)}). Start it with \`svcnet up${stateDir === STATE_DIR_DEFAULT ? '' : ` --state-dir ${stateDir}`}\`.`;
+}
+
+/** Prints a view's answer; returns the exit code. */
+async function runView(stateDir: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<number> {
+  const a = await callAdmin(stateDir, method, path, body);
+  if (a.kind === 'not-running') {
+    console.error(`error: ${notRunning(stateDir)}`);
+    return 1;
+  }
+  if (a.kind === 'error') {
+    console.error(`error: ${a.message}`);
+    return 1;
+  }
+  const r = a.body as ViewResult;
+  if (!r.ok) {
+    console.error(`error: ${r.error}`);
+    return 1;
+  }
+  process.stdout.write(r.stdout);
+  if (r.stderr !== undefined) process.stderr.write(r.stderr);
+  return 0;
+}
+
+const nodePath = (node: string, view: string) => `/v1/nodes/${encodeURIComponent(node)}/${view}`;
+
+export function registerLabCommands(program: Command): void {
+  const stateDirOption = () => new Option('--state-dir <dir>', 'state directory of the running lab').default(STATE_DIR_DEFAULT);
+
+  const ofctl = program.command('ofctl').description("OpenFlow views of a node's br-int (ovs-ofctl)");
+  const ofViews: ReadonlyArray<[string, string]> = [
+    ['dump-flows', 'flow entries with live counters (ovs-ofctl dump-flows br-int)'],
+    ['dump-groups', 'select groups (ovs-ofctl dump-groups br-int)'],
+    ['dump-conntrack', 'conntrack entries (ovs-appctl dpctl/dump-conntrack)'],
+    ['dump-ports', 'port counters (ovs-ofctl dump-ports br-int)'],
+  ];
+  for (const [view, description] of ofViews) {
+    ofctl
+      .command(`${view} <node>`)
+      .description(description)
+      .addOption(stateDirOption())
+      .action(async (node: string, o: { stateDir: string }) => {
+        process.exitCode = await runView(o.stateDir, 'GET', nodePath(node, view));
+      });
+  }
+
+  program
+    .command('vsctl')
+    .description("a node's Open vSwitch configuration (ovs-vsctl)")
+    .command('show <node>')
+    .description('bridges, ports, VLAN tags and interfaces (ovs-vsctl show)')
+    .addOption(stateDirOption())
+    .action(async (node: string, o: { stateDir: string }) => {
+      process.exitCode = await runView(o.stateDir, 'GET', nodePath(node, 'vsctl-show'));
+    });
+
+  program
+    .command('conntrack')
+    .description("a node's connection tracking table (conntrack -L)")
+    .option('-L, --dump', 'list the connection tracking table')
+    .argument('<node>')
+    .addOption(stateDirOption())
+    .action(async (node: string, o: { stateDir: string; dump?: boolean }) => {
+      if (o.dump !== true) {
+        console.error('error: only -L (list) is supported: svcnet conntrack -L <node>');
+        process.exitCode = 1;
+        return;
+      }
+      process.exitCode = await runView(o.stateDir, 'GET', nodePath(node, 'conntrack'));
+    });
+
+  const proto = (v: string): string => {
+    if (v !== 'tcp' && v !== 'udp' && v !== 'icmp') throw new InvalidArgumentError('must be tcp, udp or icmp');
+    return v;
+  };
+  program
+    .command('trace')
+    .description('inject the first packet of a connection and show every hop it takes through the emulated network')
+    .requiredOption('--from <source>', 'ns/pod, a node name (k8s-node1) or "client" (the external host)')
+    .requiredOption('--to <destination>', 'IP[:PORT] or NAME[:PORT] (NAME: ns/pod, a node, "client")')
+    .option('--proto <proto>', 'tcp (a SYN), udp (a datagram) or icmp (an echo request)', proto, 'tcp')
+    .addOption(stateDirOption())
+    .action(async (o: { from: string; to: string; proto: string; stateDir: string }) => {
+      process.exitCode = await runView(o.stateDir, 'POST', '/v1/trace', { from: o.from, to: o.to, proto: o.proto });
+    });
+}
