@@ -2,7 +2,7 @@
 // the kube-dns Service (10.96.0.10; dns 53/UDP, dns-tcp 53/TCP, metrics 9153/TCP) and the
 // 2-replica coredns Deployment behind it, as kubeadm installs them.
 import type { KubeObject } from '../src/api/index.js';
-import { isAlreadyExists, type RestClient } from '../src/client/index.js';
+import { isAlreadyExists, isNotFound, type RestClient } from '../src/client/index.js';
 
 export const kubeDnsService = {
   apiVersion: 'v1',
@@ -55,6 +55,14 @@ export const corednsDeployment = {
 
 /** Creates an object unless it exists (a restart keeps whatever the user changed). */
 export async function ensureObject(client: RestClient, ref: { group: string; version: string; resource: string }, obj: KubeObject): Promise<void> {
+  // Look first: re-creating kube-dns would fail on its own ClusterIP ("already allocated")
+  // before the store could say AlreadyExists, exactly as kube-apiserver does.
+  try {
+    await client.get(ref, obj.metadata.namespace, obj.metadata.name ?? '');
+    return;
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
   try {
     await client.create(ref, obj.metadata.namespace, obj);
   } catch (e) {

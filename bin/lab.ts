@@ -10,7 +10,10 @@ import { startControllers } from '../src/controllers/index.js';
 import { createLogger } from '../src/core/index.js';
 import { NodeAgent, routeByNode } from '../src/node/index.js';
 import { SqliteStore } from '../src/store/index.js';
-import { startEmulator, type RunningEmulator } from './emulator.js';
+import { startEmulator } from './emulator.js';
+import { clusterDnsApp } from './dns-app.js';
+import { startNsxProxies } from './proxies.js';
+import { startClusterDns } from '../src/dns/index.js';
 import { corednsDeployment, ensureObject, kubeDnsService } from './lab-objects.js';
 import type { KubeObject } from '../src/api/index.js';
 
@@ -19,11 +22,16 @@ export interface LabOptions {
   readonly address: string;
   readonly port: number;
   readonly progress: (msg: string) => void;
+  /** Host address/port of the cluster DNS (default 127.0.0.1:10053). */
+  readonly dnsAddress?: string;
+  readonly dnsPort?: number;
 }
 
 export interface Lab {
   readonly server: string;
   readonly kubeconfig: string;
+  /** host:port where the cluster DNS answers (dig @127.0.0.1 -p 10053 ...). */
+  readonly dns: string;
   stop(): Promise<void>;
 }
 
@@ -77,10 +85,21 @@ export function kubeconfigYaml(server: string, caPem: string, token: string): st
 export async function startLab(opts: LabOptions): Promise<Lab> {
   const log = createLogger('svcnet');
   mkdirSync(opts.stateDir, { recursive: true });
-  opts.progress(`opening store ${join(opts.stateDir, 'store.db')}`);
-  const store = SqliteStore.open(join(opts.stateDir, 'store.db'));
-  let emulator: RunningEmulator | undefined;
+  // Everything started is stopped in reverse order, on `stop()` and on a failed start alike.
+  const cleanups: Array<() => unknown> = [];
+  const stopAll = async () => {
+    for (const c of cleanups.splice(0).reverse()) {
+      try {
+        await c();
+      } catch (e) {
+        log.warn(`while stopping: ${(e as Error).message}`);
+      }
+    }
+  };
   try {
+    opts.progress(`opening store ${join(opts.stateDir, 'store.db')}`);
+    const store = SqliteStore.open(join(opts.stateDir, 'store.db'));
+    cleanups.push(() => store.close());
     const tls = await loadOrCreateTls(join(opts.stateDir, 'pki'), {
       ips: ['127.0.0.1', '::1', opts.address, '10.96.0.1', LAB.advertiseAddress],
       dnsNames: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
@@ -100,12 +119,21 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       advertisePort: LAB.advertisePort,
       extraNamespaces: LAB.extraNamespaces,
     });
+    cleanups.push(() => api.close());
     // Every component is an API client; in one process they use the in-process transport,
     // which still goes through the server's HTTP handling (auth, admission, watch).
     const clientFor = (component: string) => new RestClient({ handler: api.http.handle, token, userAgent: `svcnet-${component}` });
+
+    // Cluster DNS: served inside the emulator by the coredns pods, and on a host port for dig.
+    opts.progress(`starting cluster DNS (host port ${opts.dnsAddress ?? '127.0.0.1'}:${opts.dnsPort ?? 10053})`);
+    const dns = await startClusterDns({ client: clientFor('coredns'), address: opts.dnsAddress ?? '127.0.0.1', port: opts.dnsPort ?? 10053, log: log.child('dns') });
+    cleanups.push(() => dns.stop());
+
     // The emulated NSX network the pods run on (and its admin channel for `svcnet ofctl|vsctl|conntrack|trace`).
     opts.progress('building the emulated network');
-    emulator = await startEmulator({ stateDir: opts.stateDir, nodes: LAB.nodes, log: log.child('emulator') });
+    const emulator = await startEmulator({ stateDir: opts.stateDir, nodes: LAB.nodes, log: log.child('emulator'), dnsServerApp: clusterDnsApp(dns.handler) });
+    cleanups.push(() => emulator.stop());
+
     const agents = new Map<string, NodeAgent>();
     opts.progress(`starting node agents ${LAB.nodes.map((n) => n.nodeName).join(', ')}`);
     for (const n of LAB.nodes) {
@@ -114,29 +142,27 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     }
     api.setConnector(routeByNode((name) => agents.get(name)?.connector));
     await Promise.all([...agents.values()].map((a) => a.start()));
+    cleanups.push(() => Promise.all([...agents.values()].map((a) => a.stop())));
+
+    opts.progress('starting NSX kube proxies (br-int flows and groups on every node)');
+    const proxies = startNsxProxies(emulator.lab, LAB.nodes, clientFor, log.child('nsx-kube-proxy'));
+    cleanups.push(() => proxies.stop());
+
     opts.progress('starting controllers (deployment, replicaset, scheduler, garbage collector, endpointslice, endpoints)');
     const controllers = startControllers(clientFor('kube-controller-manager'), { log: log.child('controllers') });
+    cleanups.push(() => controllers.stop());
     await controllers.synced;
+
     const admin = clientFor('lab');
     await ensureObject(admin, Resources.services, kubeDnsService as unknown as KubeObject);
     await ensureObject(admin, Resources.deployments, corednsDeployment as unknown as KubeObject);
+    await proxies.ready();
     const kubeconfig = join(opts.stateDir, 'kubeconfig');
     writeFileSync(kubeconfig, kubeconfigYaml(api.url, tls.caCertPem, token), { mode: 0o600 });
     opts.progress(`API server listening on ${api.url}`);
-    return {
-      server: api.url,
-      kubeconfig,
-      stop: async () => {
-        await controllers.stop();
-        await Promise.all([...agents.values()].map((a) => a.stop()));
-        await emulator?.stop();
-        await api.close();
-        await store.close();
-      },
-    };
+    return { server: api.url, kubeconfig, dns: `${dns.server.address}:${dns.server.port}`, stop: stopAll };
   } catch (e) {
-    await emulator?.stop();
-    await store.close();
+    await stopAll();
     throw e;
   }
 }

@@ -25,7 +25,8 @@ program
   .option('--detach', 'start in the background and return once ready', false)
   .option('--port <port>', 'API server port on 127.0.0.1 (0 = any free port)', portArg, 6443)
   .option('--address <ip>', 'address the API server listens on', '127.0.0.1')
-  .action(async (opts: { stateDir: string; detach: boolean; port: number; address: string }) => {
+  .option('--dns-port <port>', 'host port of the cluster DNS on 127.0.0.1 (0 = any free port)', portArg, 10053)
+  .action(async (opts: { stateDir: string; detach: boolean; port: number; address: string; dnsPort: number }) => {
     process.exitCode = await (await lifecycle()).runUp(opts);
   });
 

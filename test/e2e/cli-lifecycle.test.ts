@@ -17,7 +17,7 @@ test('up --detach returns once ready; status reports it; a second up is refused;
     assert.equal(notRunning.status, 3);
     assert.match(notRunning.stdout, /svcnet is not running/);
 
-    const up = svcnet(['up', '--detach', '--state-dir', dir, '--port', '0']);
+    const up = svcnet(['up', '--detach', '--state-dir', dir, '--port', '0', '--dns-port', '0']);
     assert.equal(up.status, 0, up.stderr + up.stdout);
     assert.match(up.stdout, /ready in [0-9.]+s/);
     assert.match(up.stdout, new RegExp(`export KUBECONFIG=${join(dir, 'kubeconfig').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
@@ -29,7 +29,7 @@ test('up --detach returns once ready; status reports it; a second up is refused;
     assert.match(status.stdout, new RegExp(`pid:\\s+${info.pid}`));
     assert.match(status.stdout, /API server: https:\/\/127\.0\.0\.1:\d+/);
 
-    const again = svcnet(['up', '--state-dir', dir, '--port', '0']);
+    const again = svcnet(['up', '--state-dir', dir, '--port', '0', '--dns-port', '0']);
     assert.equal(again.status, 1);
     assert.match(again.stderr, /a lab is already running/);
 

@@ -82,7 +82,7 @@ describe('workloads through the real kubectl against svcnet up', { timeout: 300_
 
   test('service clusterip: no endpoints, then the selector edit picks both pods', async () => {
     ok(['create', 'service', 'clusterip', 'nsxtestservice', '--tcp=80:80', '-n', 'demons']);
-    assert.match(ok(['describe', 'service', 'nsxtestservice', '-n', 'demons']), /^Endpoints:\s+<none>$/m);
+    assert.match(ok(["describe", "service", "nsxtestservice", "-n", "demons"]), /^Endpoints:\s*(<none>)?$/m);
     const editor = join(dir, 'edit.sh');
     writeFileSync(editor, `#!/bin/sh\nsed -i '/^  selector:/{n;s/app: nsxtestservice/app: nsxtestapp/}' "$1"\n`, { mode: 0o755 });
     ok(['edit', 'service', 'nsxtestservice', '-n', 'demons'], { env: { KUBE_EDITOR: editor } });
@@ -120,6 +120,6 @@ describe('workloads through the real kubectl against svcnet up', { timeout: 300_
   test('deleting the deployment removes its pods and empties the endpoints', async () => {
     ok(['delete', 'deployment', 'nsxtestapp', '-n', 'demons']);
     await eventually('pods gone', () => podLines('demons').every((l) => !l.startsWith('nsxtestapp-')) || podLines('demons').join('\n'));
-    await eventually('endpoints empty', () => /^Endpoints:\s+<none>$/m.test(ok(['describe', 'service', 'nsxtestservice', '-n', 'demons'])));
+    await eventually('endpoints empty', () => /^Endpoints:\s*(<none>)?$/m.test(ok(['describe', 'service', 'nsxtestservice', '-n', 'demons'])));
   });
 });

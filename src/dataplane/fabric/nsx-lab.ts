@@ -6,10 +6,10 @@
 // segment 10.190.5.0/24 behind T1-K8S-Node-Management; an external segment
 // 192.168.50.0/24 (emulator-only addresses) on the Tier-0's uplink.
 //
-// VLAN rule: tags are local to a node's br-int. A namespace's tag on a node is chosen at
-// its first pod on that node: the namespace's preferred tag (addNamespace's vlanTag) if
-// it is free on that node, else the lowest free tag from 1. Tags stay allocated for the
-// node's lifetime (4094 is nsx_agent_outer's).
+// VLAN rule: every pod attachment gets its own tag on its node's br-int (lowest free from
+// 1; 4094 is nsx_agent_outer's), freed when the pod detaches. On the hypervisor side the
+// tag selects the pod's logical port on its namespace switch, so pods never talk to each
+// other through br-int directly — as with NCP, where each container gets its own VLAN.
 import { realClock, type Clock } from '../../core/clock.js';
 import { formatCidr, parseCidr, maskV4, type Cidr4 } from '../../core/cidr.js';
 import { formatIPv4, parseIPv4, type IPv4 } from '../../core/ip.js';
@@ -65,7 +65,7 @@ export interface NsxNode {
   readonly bridge: OvsBridge;
   readonly trunk: VlanTrunk;
   readonly uplink: BridgePort;
-  /** namespace -> node-local VLAN tag. */
+  /** pod name -> its node-local VLAN tag. */
   readonly vlans: ReadonlyMap<string, number>;
 }
 
@@ -115,6 +115,8 @@ interface NodeState extends NsxNode {
 interface PodState {
   readonly att: PodAttachment;
   link: Link | undefined;
+  /** The hypervisor-side link from the pod's VLAN on the trunk to its logical port. */
+  readonly vlanLink: Link;
 }
 
 const addr = (s: IPv4 | string): Result<IPv4, LabError> => {
@@ -262,13 +264,16 @@ export class NsxLab {
     const cid = spec.containerId.slice(0, 15);
     const portName = `${spec.podName}_${cid}`;
     if (this.pods.has(podKey(spec.node, spec.podName))) return err({ code: 'pod-exists', port: portName });
-    const vlan = this.nodeVlan(node, ns);
+    const vlan = this.podVlan(node, ns, spec.podName);
     if (!vlan.ok) return vlan;
-    const bp = node.bridge.addPort({ name: portName, interfaceName: cid, tag: vlan.value });
-    if (!bp.ok) return err({ code: 'bridge', error: bp.error });
+    const bp = node.bridge.addPort({ name: portName, interfaceName: cid, tag: vlan.value.vid });
+    if (!bp.ok) {
+      this.releasePodVlan(node, ns, spec.podName, vlan.value.link);
+      return err({ code: 'bridge', error: bp.error });
+    }
     ns.ls.bindIp(ip.value, spec.mac);
-    ns.ls.bindMac(spec.mac, node.name);
-    const state: PodState = { att: undefined as unknown as PodAttachment, link: undefined };
+    ns.ls.bindMac(spec.mac, vlan.value.lsPort);
+    const state: PodState = { att: undefined as unknown as PodAttachment, link: undefined, vlanLink: vlan.value.link };
     const linkName = `${node.name}/${portName}`;
     const att: PodAttachment = {
       node: node.name,
@@ -276,7 +281,7 @@ export class NsxLab {
       podName: spec.podName,
       portName,
       interfaceName: cid,
-      vlan: vlan.value,
+      vlan: vlan.value.vid,
       ip: ip.value,
       mac: spec.mac,
       port: bp.value,
@@ -306,11 +311,14 @@ export class NsxLab {
     const a = st.att;
     if (st.link !== undefined) this.fabric.disconnect(st.link);
     this.nodes.get(node)?.bridge.removePort(a.portName);
-    const ls = this.namespaces.get(a.namespace)?.ls;
+    const ns = this.namespaces.get(a.namespace);
+    const ls = ns?.ls;
     if (ls !== undefined) {
       if (ls.binding(a.ip)?.mac === a.mac) ls.unbindIp(a.ip);
-      if (ls.macPort(a.mac) === node) ls.unbindMac(a.mac);
+      if (ls.macPort(a.mac) === `${node}/vlan-${a.vlan}`) ls.unbindMac(a.mac);
     }
+    const nodeState = this.nodes.get(node);
+    if (nodeState !== undefined) this.releasePodVlan(nodeState, ns, podName, st.vlanLink);
     this.pods.delete(key);
     return ok(a);
   }
@@ -427,19 +435,35 @@ export class NsxLab {
     for (const s of subnets) this.tier0.addRoute(s.base, s.prefix, t1Ip);
   }
 
-  private nodeVlan(node: NodeState, ns: NsxNamespace): Result<number, LabError> {
-    const have = node.vlans.get(ns.name);
-    if (have !== undefined) return ok(have);
+  /**
+   * Each pod attachment gets its own VLAN on its node's br-int (as NCP does: the article's
+   * `ovs-vsctl show` has tag 1 for an app pod and tag 5 for coredns). br-int therefore never
+   * switches pod to pod locally: everything goes up ens192 to the hypervisor, where the VLAN
+   * selects the pod's logical port on its namespace switch. That is what makes the article's
+   * `in_port=ens192 ... ct(table=2,zone=65312,nat)` flow un-NAT replies from a backend on
+   * the same node.
+   */
+  private podVlan(node: NodeState, ns: NsxNamespace, podName: string): Result<{ vid: number; lsPort: string; link: Link }, LabError> {
     const taken = new Set(node.vlans.values());
     taken.add(NSX_LAB_DEFAULTS.nsxAgentOuterTag);
-    let vid = ns.preferredVlan !== undefined && !taken.has(ns.preferredVlan) ? ns.preferredVlan : undefined;
+    let vid: number | undefined;
     for (let v = 1; vid === undefined && v < 4094; v++) if (!taken.has(v)) vid = v;
     if (vid === undefined) return err({ code: 'vlan-exhausted', node: node.name });
-    node.vlans.set(ns.name, vid);
-    const segPort = node.trunk.map(vid, ns.name);
-    const lsPort = ns.ls.addPort(node.name);
-    this.fabric.connect(`${ns.ls.name}/${node.name}`, lsPort, segPort);
-    return ok(vid);
+    node.vlans.set(podName, vid);
+    const lsPortName = `${node.name}/vlan-${vid}`;
+    const segPort = node.trunk.map(vid, `${ns.name}#${vid}`);
+    const lsPort = ns.ls.addPort(lsPortName);
+    const link = this.fabric.connect(`${ns.ls.name}/${lsPortName}`, lsPort, segPort);
+    return ok({ vid, lsPort: lsPortName, link });
+  }
+
+  private releasePodVlan(node: NodeState, ns: NsxNamespace | undefined, podName: string, link: Link | undefined): void {
+    const vid = node.vlans.get(podName);
+    if (vid === undefined) return;
+    node.vlans.delete(podName);
+    if (link !== undefined) this.fabric.disconnect(link);
+    node.trunk.unmap(vid);
+    ns?.ls.removePort(`${node.name}/vlan-${vid}`);
   }
 }
 
