@@ -38,7 +38,8 @@ export class TcpLayer implements TcpListenerOwner {
   readonly clock: Clock;
   private readonly conns = new Map<number, Tcb>();
   /** Connections per local port (ephemeral port allocation skips used ones). */
-  private readonly portUse = new Uint32Array(65536);
+  /** Connections per local port; sparse, because a pod uses a handful of ports (a 64k array cost 256 KiB per pod). */
+  private readonly portUse = new Map<number, number>();
   private readonly listeners = new Map<number, TcpListener>();
   private cursor: number;
   private readonly issSecret: number;
@@ -190,7 +191,9 @@ export class TcpLayer implements TcpListenerOwner {
       head.nextSame = t.nextSame;
     }
     t.nextSame = undefined;
-    this.portUse[t.localPort]!--;
+    const n = (this.portUse.get(t.localPort) ?? 1) - 1;
+    if (n <= 0) this.portUse.delete(t.localPort);
+    else this.portUse.set(t.localPort, n);
   }
 
   /** Our MSS towards dst: the egress MTU (at most the 65535-byte IPv4 limit) minus 40 header bytes. */
@@ -242,7 +245,7 @@ export class TcpLayer implements TcpListenerOwner {
     const head = this.conns.get(key);
     if (head !== undefined) t.nextSame = head;
     this.conns.set(key, t);
-    this.portUse[t.localPort]!++;
+    this.portUse.set(t.localPort, (this.portUse.get(t.localPort) ?? 0) + 1);
   }
 
   private freePort(): number | undefined {
@@ -250,7 +253,7 @@ export class TcpLayer implements TcpListenerOwner {
     for (let i = 0; i < span; i++) {
       const p = this.cursor;
       this.cursor = p === EPHEMERAL_MAX ? EPHEMERAL_MIN : p + 1;
-      if (this.portUse[p] === 0 && !this.listeners.has(p)) return p;
+      if (!this.portUse.has(p) && !this.listeners.has(p)) return p;
     }
     return undefined;
   }
