@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { FakeClock } from '../../core/clock.js';
 import { unwrap } from '../../core/result.js';
 import { HostStack, type TcpSocket } from '../host/index.js';
-import { runUntil, seededRandom, settle } from '../host/testing.js';
+import { runFor, runUntil, seededRandom, settle } from '../host/testing.js';
 import { ip } from './_test-lab.js';
 import { GenericLab } from './generic-lab.js';
 import { NsxLab } from './nsx-lab.js';
@@ -113,6 +113,34 @@ describe('fabric + HostStack', () => {
     assert.equal(sock.remoteAddress, ip('10.101.129.209'), 'the client only ever talked to the VIP');
     assert.equal(accepted[0]?.remoteAddress, ip('172.25.5.4'), 'the backend sees the client pod');
     assert.match(lab.nodeBridge('k8s-node1')?.dumpConntrack() ?? '', /tcp,orig=\(src=172\.25\.5\.4,dst=10\.101\.129\.209,sport=\d+,dport=80\),reply=\(src=172\.25\.5\.3,dst=172\.25\.5\.4,sport=80,dport=\d+\),zone=65312/);
+  });
+
+  test('TCP to a ClusterIP whose backend is on the client\'s node: the reply comes back up ens192 and is un-NATed to the VIP', async () => {
+    const { clock, lab, client } = nsx();
+    const local = stack(clock, 'nsxtestapp-5bfcc97b5-pmkw6', '172.25.5.2', '172.25.5.1');
+    unwrap(lab.attachPod({ node: 'k8s-node1', namespace: 'demons', podName: 'nsxtestapp-5bfcc97b5-pmkw6', containerId: 'cd333ad6021daef5a6b7c8d9e0', mac: local.eth0.mac, ip: '172.25.5.2', device: local.eth0 }));
+    const br = lab.nodeBridge('k8s-node1');
+    assert.ok(br !== undefined);
+    unwrap(br.textGroupMod('add', 'group_id=7,type=select,bucket=bucket_id:0,weight:100,actions=ct(commit,table=2,zone=65312,nat(dst=172.25.5.2:80))'));
+    unwrap(br.addFlow('cookie=0x7,table=1,priority=100,ct_state=-new+trk,ip,nw_dst=10.101.129.209 actions=ct(table=2,zone=65312,nat)'));
+    unwrap(br.addFlow('cookie=0x7,table=1,priority=100,ct_state=+new+trk,tcp,nw_dst=10.101.129.209,tp_dst=80 actions=group:7'));
+    const accepted = echoServer(local.stack, 80);
+    await runFor(clock, 10); // the gratuitous ARPs sent at link-up are flooded to node2 too
+    const node2Rx = lab.nodeBridge('k8s-node2')?.port('ens192')?.stats.rxPackets ?? -1;
+    const data = pattern(20_000, 7);
+    const { got, sock } = await roundTrip(clock, client.stack, '10.101.129.209', 80, data);
+    assert.deepEqual(got, data);
+    assert.equal(sock.remoteAddress, ip('10.101.129.209'), 'the client only ever talked to the VIP');
+    assert.equal(accepted[0]?.remoteAddress, ip('172.25.5.4'), 'the backend sees the client pod');
+    assert.equal(lab.nodeBridge('k8s-node2')?.port('ens192')?.stats.rxPackets, node2Rx, 'the connection never left node1 for node2');
+    assert.match(br.dumpConntrack({ zone: 65312 }), /tcp,orig=\(src=172\.25\.5\.4,dst=10\.101\.129\.209,sport=\d+,dport=80\),reply=\(src=172\.25\.5\.2,dst=172\.25\.5\.4,sport=80,dport=\d+\),zone=65312/);
+    const flows = br.dumpFlows();
+    // The backend's replies reach br-int from the trunk, where the uplink flow un-NATs them.
+    assert.match(flows, /n_packets=[1-9]\d*, n_bytes=\d+, priority=90,ip,in_port=ens192 actions=ct\(table=2,zone=65312,nat\)/);
+    // Zone 0 never commits, so every client packet is +new there and takes the group (the
+    // article's 10.96.0.1 line: 67223 packets on +new, 9 on -new); the group's ct(commit)
+    // in zone 65312 finds the existing entry.
+    assert.match(flows, /n_packets=[1-9]\d*, n_bytes=\d+, priority=100,ct_state=\+new\+trk,tcp,nw_dst=10\.101\.129\.209,tp_dst=80 actions=group:7/);
   });
 
   test('generic lab: TCP from a pod to a pod on another node, routed by both nodes', async () => {

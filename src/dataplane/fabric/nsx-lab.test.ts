@@ -14,23 +14,39 @@ function icmpOf(f: Frame | undefined) {
 const ttlOfEcho = (frames: readonly Frame[]) => frames.map(icmpOf).find((x) => x?.icmp.kind === 'echo-request')?.ip.ttl;
 
 describe('NsxLab connectivity', () => {
-  test('pod to pod on the same node is switched by br-int NORMAL after the conntrack base flows', () => {
+  test('pod to pod on the same node leaves br-int: up ens192 on its own VLAN, through the logical switch, back down on the peer\'s', () => {
     const { lab, appA, nwtest } = articleLab();
     appA.ping(nwtest.ip);
     lab.runUntilIdle();
     const br = lab.nodeBridge('k8s-node1');
-    assert.ok(br !== undefined);
-    const uplinkTx = br.port('ens192')?.stats.txPackets ?? -1;
+    const ls = lab.namespace('demons')?.ls;
+    assert.ok(br !== undefined && ls !== undefined);
+    // Each pod has its own tag, so br-int has no VLAN in which both pods sit.
+    const tagA = lab.pod('k8s-node1', 'nsxtestapp-5bfcc97b5-pmkw6')?.vlan;
+    const tagN = lab.pod('k8s-node1', 'nwtest-5bf9856644-7wwsl')?.vlan;
+    assert.deepEqual([tagA, tagN], [2, 3]);
+    assert.equal(ls.macPort(nwtest.mac), 'k8s-node1/vlan-3');
+    assert.equal(ls.macPort(appA.mac), 'k8s-node1/vlan-2');
+    const up = (): [number, number] => [br.port('ens192')?.stats.txPackets ?? -1, br.port('ens192')?.stats.rxPackets ?? -1];
+    const [tx0, rx0] = up();
+    const fwd0 = ls.stats().forwarded;
+    const node2Rx = () => lab.nodeBridge('k8s-node2')?.port('ens192')?.stats.rxPackets ?? -1;
+    const node2Before = node2Rx();
     appA.ping(nwtest.ip, { seq: 2 });
     lab.runUntilIdle();
     assert.equal(nwtest.counters.echoRequestsAnswered, 2);
     assert.equal(appA.counters.echoReplies, 2);
-    // Once both MACs are learned, the exchange never leaves the node.
-    assert.equal(br.port('ens192')?.stats.txPackets, uplinkTx);
-    assert.equal(ttlOfEcho(nwtest.inbox), 64, 'no router on the way');
+    // Request and reply each go up the trunk once and come back down once.
+    assert.deepEqual(up(), [tx0 + 2, rx0 + 2]);
+    assert.equal(ls.stats().forwarded, fwd0 + 2, 'the logical switch forwarded request and reply by MAC');
+    assert.equal(ls.portStats('k8s-node1/vlan-3')?.txFrames, ls.portStats('k8s-node1/vlan-2')?.rxFrames, 'what vlan-2 sent up came down on vlan-3');
+    assert.equal(node2Rx(), node2Before, 'nothing went to node2');
+    assert.equal(ttlOfEcho(nwtest.inbox), 64, 'switched, no router on the way');
     const flows = br.dumpFlows();
     assert.match(flows, /table=0, n_packets=[1-9]\d*, n_bytes=\d+, priority=100,ip actions=ct\(table=1\)/);
     assert.match(flows, /table=1, n_packets=[1-9]\d*, n_bytes=\d+, priority=80,ip actions=NORMAL/);
+    // Coming back down, the same-node packets take the uplink flow into the NAT zone.
+    assert.match(flows, /table=1, n_packets=[1-9]\d*, n_bytes=\d+, priority=90,ip,in_port=ens192 actions=ct\(table=2,zone=65312,nat\)/);
   });
 
   test('pod to pod across nodes goes br-int -> ens192 trunk -> logical switch -> the other node', () => {
@@ -47,7 +63,10 @@ describe('NsxLab connectivity', () => {
     assert.ok((br2?.port('ens192')?.stats.rxPackets ?? 0) >= 1);
     // The uplink flow (ct in the NAT zone) handled the arriving request on node2.
     assert.match(br2?.dumpFlows() ?? '', /n_packets=[1-9]\d*, n_bytes=\d+, priority=90,ip,in_port=ens192 actions=ct\(table=2,zone=65312,nat\)/);
-    assert.equal(lab.node('k8s-node1')?.vlans.get('demons'), 1);
+    // Tags are per pod and per node: appA is node1's second pod, appB node2's first.
+    assert.equal(lab.node('k8s-node1')?.vlans.get('nsxtestapp-5bfcc97b5-pmkw6'), 2);
+    assert.equal(lab.node('k8s-node2')?.vlans.get('nsxtestapp-5bfcc97b5-gdv6n'), 1);
+    assert.equal(ls.ls.macPort(appB.mac), 'k8s-node2/vlan-1');
   });
 
   test('pod to pod in different namespaces is routed T1 -> T0 -> T1 with three TTL decrements', () => {
@@ -170,18 +189,37 @@ describe('NsxLab ARP suppression and faults', () => {
 });
 
 describe('NsxLab API', () => {
-  test('per-node VLAN tags: preferred when free, else lowest free, in order of first use', () => {
+  test('per-pod VLAN tags on a node: lowest free from 1 in attach order, freed on detach and reused, 4094 never handed out', () => {
     const lab = new NsxLab();
-    unwrap(lab.addNode('n1', '10.190.5.21'));
-    unwrap(lab.addNamespace('a', '172.25.10.0/24', 5));
-    unwrap(lab.addNamespace('b', '172.25.11.0/24', 5));
-    unwrap(lab.addNamespace('c', '172.25.12.0/24'));
-    const att = (ns: string, name: string, host: number) =>
-      unwrap(lab.attachPod({ node: 'n1', namespace: ns, podName: name, containerId: `${name}0123456789abcdef`, mac: 0x0200000000 + host, ip: `172.25.${ns === 'a' ? 10 : ns === 'b' ? 11 : 12}.${host}` }));
-    assert.equal(att('c', 'p1', 2).vlan, 1);
-    assert.equal(att('a', 'p2', 3).vlan, 5);
-    assert.equal(att('b', 'p3', 4).vlan, 2, '5 is taken on this node');
-    assert.equal(att('a', 'p4', 5).vlan, 5, 'same namespace, same tag');
+    const n1 = unwrap(lab.addNode('n1', '10.190.5.21'));
+    unwrap(lab.addNode('n2', '10.190.5.22'));
+    unwrap(lab.addNamespace('a', '172.25.32.0/19'));
+    unwrap(lab.addNamespace('b', '172.25.11.0/24'));
+    const hex = (i: number) => i.toString(16).padStart(6, '0');
+    const att = (node: string, ns: 'a' | 'b', i: number) =>
+      lab.attachPod({ node, namespace: ns, podName: `p${i}`, containerId: `${hex(i)}0123456789abcdef`, mac: 0x020000000000 + i, ip: ns === 'a' ? `172.25.${32 + (i >> 8)}.${i & 0xff}` : `172.25.11.${i}` });
+    assert.equal(unwrap(att('n1', 'a', 2)).vlan, 1, 'first pod on the node');
+    assert.equal(unwrap(att('n1', 'a', 3)).vlan, 2, 'same namespace, its own tag');
+    assert.equal(unwrap(att('n1', 'b', 4)).vlan, 3);
+    assert.equal(unwrap(att('n2', 'a', 5)).vlan, 1, 'tags are node-local');
+    assert.deepEqual(n1.trunk.mappings(), [
+      { vid: 1, segment: 'a#1' },
+      { vid: 2, segment: 'a#2' },
+      { vid: 3, segment: 'b#3' },
+    ]);
+    assert.ok(lab.namespace('a')?.ls.portNames().includes('n1/vlan-2'));
+    unwrap(lab.detachPod('n1', 'p3'));
+    assert.equal(n1.vlans.get('p3'), undefined);
+    assert.equal(n1.trunk.segmentOf(2), undefined, 'the trunk no longer maps the freed tag');
+    assert.equal(lab.namespace('a')?.ls.portNames().includes('n1/vlan-2'), false, 'its logical port is gone');
+    assert.equal(unwrap(att('n1', 'b', 6)).vlan, 2, 'the freed tag is reused');
+    assert.equal(lab.namespace('b')?.ls.macPort(0x020000000006), 'n1/vlan-2');
+    // Fill the node: tags 4..4093 are handed out, 4094 stays nsx_agent_outer's.
+    for (let i = 7; i < 7 + 4090; i++) assert.ok(att('n1', 'a', i).ok);
+    assert.equal(lab.pod('n1', `p${7 + 4089}`)?.vlan, 4093);
+    assert.deepEqual(att('n1', 'a', 4097), { ok: false, error: { code: 'vlan-exhausted', node: 'n1' } });
+    assert.equal(lab.pod('n1', 'p4097'), undefined);
+    assert.equal(lab.nodeBridge('n1')?.port('nsx_agent_outer')?.tag, 4094);
   });
 
   test('attachPod validates its input', () => {

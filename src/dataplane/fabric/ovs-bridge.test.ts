@@ -47,8 +47,11 @@ describe('OvsBridge text views', () => {
     assert.match(uuid ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     assert.equal(uuid, articleLab().lab.nodeBridge('k8s-node1')?.uuid, 'derived from the node name, same every run');
     const expected = ARTICLE_VSCTL_SHOW.split('\n').slice(1);
-    // Our node1 also runs nwtest in demons (tag 1): one more port before br-int.
-    expected.splice(12, 0, '        Port "nwtest-5bf9856644-7wwsl_0f1e2d3c4b5a697"', '            tag: 1', '            Interface "0f1e2d3c4b5a697"');
+    // Same layout; tags are per pod, lowest free in attach order (coredns, nsxtestapp, then
+    // nwtest, one more port before br-int). The article's node had other pods before.
+    assert.deepEqual(expected.splice(7, 1, '            tag: 1'), ['            tag: 5']);
+    assert.deepEqual(expected.splice(10, 1, '            tag: 2'), ['            tag: 1']);
+    expected.splice(12, 0, '        Port "nwtest-5bf9856644-7wwsl_0f1e2d3c4b5a697"', '            tag: 3', '            Interface "0f1e2d3c4b5a697"');
     assert.deepEqual(rest, expected);
   });
 

@@ -39,11 +39,13 @@ describe('fabric traces', () => {
       '0. cookie=0x7, priority=100,ip actions=ct(table=1)',
       'ct(table=1): zone 0 ct_state 0 -> new|trk, recirculate to table 1',
       '1. cookie=0x7, table=1, priority=80,ip actions=NORMAL',
-      'k8s-node1/br-int ens192: push vlan 1',
+      // appA is node1's second pod (tag 2), appB node2's first (tag 1).
+      'NORMAL vlan 2: forward to 2',
+      'k8s-node1/br-int ens192: push vlan 2',
       'output to ens192 (ofport 2)',
-      'k8s-node1/nvds trunk -> demons: pop vlan 1',
-      'logical switch ls-demons: from k8s-node1: forward to 00:50:56:b4:00:04 -> k8s-node2',
-      'k8s-node2/nvds demons -> trunk: push vlan 1',
+      'k8s-node1/nvds trunk -> demons#2: pop vlan 2',
+      'logical switch ls-demons: from k8s-node1/vlan-2: forward to 00:50:56:b4:00:04 -> k8s-node2/vlan-1',
+      'k8s-node2/nvds demons#1 -> trunk: push vlan 1',
       'bridge k8s-node2/br-int: in_port ens192 (ofport 2)',
       '1. cookie=0x7, table=1, priority=90,ip,in_port=ens192 actions=ct(table=2,zone=65312,nat)',
       'ct(table=2,zone=65312,nat): zone 65312 ct_state new|trk -> new|trk, recirculate to table 2',
@@ -92,11 +94,15 @@ describe('fabric traces', () => {
     const text = formatTrace(unwrap(lab.trace(appA, arp)));
     inOrder(text, [
       'arp who-has 172.25.5.3 tell 172.25.5.2',
-      'NORMAL vlan 1: flood to',
-      'logical switch ls-demons: from k8s-node1: arp-suppress 172.25.5.3 is-at 00:50:56:b4:00:04 (static binding)',
+      // appA is alone in VLAN 2: the broadcast floods only to the uplink and the internal port.
+      'NORMAL vlan 2: flood to 2,65534',
+      'logical switch ls-demons: from k8s-node1/vlan-2: arp-suppress 172.25.5.3 is-at 00:50:56:b4:00:04 (static binding), answered on the requester\'s port -> k8s-node1/vlan-2',
+      'k8s-node1/nvds demons#2 -> trunk: push vlan 2',
+      'k8s-node1/br-int cd333ad6021daef: pop vlan 2',
       'would be delivered to (dry run) eth0@nsxtestapp-5bfcc97b5-pmkw6: 00:50:56:b4:00:04 > 00:50:56:b4:00:02, arp reply 172.25.5.3 is-at 00:50:56:b4:00:04',
     ]);
     assert.doesNotMatch(text, /k8s-node2/, 'the request never went to node2');
+    assert.doesNotMatch(text, /0f1e2d3c4b5a697|824327d05abfd72/, 'nor to the other pods on node1 (nwtest, coredns)');
   });
 
   test('a packet to a ClusterIP: the group bucket chosen and the NAT applied', () => {
