@@ -1,8 +1,8 @@
 // The hypervisor side of a node's pod uplink (the N-VDS port behind `ens192`): the
-// node's br-int sends every namespace's traffic over one trunk, each namespace in the
-// node-local VLAN its pods' access ports carry. Frames tagged N on the trunk belong to
-// the logical switch mapped to N and enter it untagged; frames the logical switch sends
-// to this node are tagged N on the way back. VLAN numbers mean nothing beyond the node.
+// node's br-int sends every pod's traffic over one trunk, each pod in the node-local VLAN
+// its access port carries. Frames tagged N on the trunk belong to the logical port mapped
+// to N and enter its switch untagged; frames the switch sends to that port are tagged N on
+// the way back. VLAN numbers mean nothing beyond the node.
 import { FabricPort, type FrameMeta } from './fabric-port.js';
 import { setVlanBytes, vlanOf } from './vlan-bytes.js';
 
