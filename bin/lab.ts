@@ -25,6 +25,9 @@ export interface LabOptions {
   /** Host address/port of the cluster DNS (default 127.0.0.1:10053). */
   readonly dnsAddress?: string;
   readonly dnsPort?: number;
+  /** Host address/port of the cluster DNS's /metrics (default 127.0.0.1:9153, CoreDNS's port). */
+  readonly dnsMetricsAddress?: string;
+  readonly dnsMetricsPort?: number;
 }
 
 export interface Lab {
@@ -32,6 +35,8 @@ export interface Lab {
   readonly kubeconfig: string;
   /** host:port where the cluster DNS answers (dig @127.0.0.1 -p 10053 ...). */
   readonly dns: string;
+  /** host:port of the cluster DNS metrics (curl http://127.0.0.1:9153/metrics). */
+  readonly dnsMetrics: string;
   stop(): Promise<void>;
 }
 
@@ -125,13 +130,22 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     const clientFor = (component: string) => new RestClient({ handler: api.http.handle, token, userAgent: `svcnet-${component}` });
 
     // Cluster DNS: served inside the emulator by the coredns pods, and on a host port for dig.
-    opts.progress(`starting cluster DNS (host port ${opts.dnsAddress ?? '127.0.0.1'}:${opts.dnsPort ?? 10053})`);
-    const dns = await startClusterDns({ client: clientFor('coredns'), address: opts.dnsAddress ?? '127.0.0.1', port: opts.dnsPort ?? 10053, log: log.child('dns') });
+    const dnsAddress = opts.dnsAddress ?? '127.0.0.1';
+    const metricsAddress = opts.dnsMetricsAddress ?? '127.0.0.1';
+    opts.progress(`starting cluster DNS (host port ${dnsAddress}:${opts.dnsPort ?? 10053}, metrics ${metricsAddress}:${opts.dnsMetricsPort ?? 9153})`);
+    const dns = await startClusterDns({
+      client: clientFor('coredns'),
+      address: dnsAddress,
+      port: opts.dnsPort ?? 10053,
+      metricsAddress,
+      metricsPort: opts.dnsMetricsPort ?? 9153,
+      log: log.child('dns'),
+    });
     cleanups.push(() => dns.stop());
 
     // The emulated NSX network the pods run on (and its admin channel for `svcnet ofctl|vsctl|conntrack|trace`).
     opts.progress('building the emulated network');
-    const emulator = await startEmulator({ stateDir: opts.stateDir, nodes: LAB.nodes, log: log.child('emulator'), dnsServerApp: clusterDnsApp(dns.handler) });
+    const emulator = await startEmulator({ stateDir: opts.stateDir, nodes: LAB.nodes, log: log.child('emulator'), dnsServerApp: clusterDnsApp(dns.handler, { metrics: dns.metrics }) });
     cleanups.push(() => emulator.stop());
 
     const agents = new Map<string, NodeAgent>();
@@ -160,7 +174,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     const kubeconfig = join(opts.stateDir, 'kubeconfig');
     writeFileSync(kubeconfig, kubeconfigYaml(api.url, tls.caCertPem, token), { mode: 0o600 });
     opts.progress(`API server listening on ${api.url}`);
-    return { server: api.url, kubeconfig, dns: `${dns.server.address}:${dns.server.port}`, stop: stopAll };
+    return { server: api.url, kubeconfig, dns: `${dns.server.address}:${dns.server.port}`, dnsMetrics: `${metricsAddress}:${dns.metricsPort ?? ''}`, stop: stopAll };
   } catch (e) {
     await stopAll();
     throw e;

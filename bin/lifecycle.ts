@@ -11,6 +11,7 @@ interface RunInfo {
   readonly server: string;
   readonly kubeconfig: string;
   readonly dns?: string;
+  readonly dnsMetrics?: string;
   readonly startedAt: string;
 }
 
@@ -35,7 +36,7 @@ function alive(pid: number): boolean {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function runUp(opts: { stateDir: string; detach: boolean; port: number; address: string; dnsPort: number }): Promise<number> {
+export async function runUp(opts: { stateDir: string; detach: boolean; port: number; address: string; dnsPort: number; dnsMetricsPort: number }): Promise<number> {
   const dir = resolve(opts.stateDir);
   mkdirSync(dir, { recursive: true });
   const running = readInfo(dir);
@@ -49,16 +50,16 @@ export async function runUp(opts: { stateDir: string; detach: boolean; port: num
   const progress = (msg: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}`);
   let lab: Awaited<ReturnType<typeof startLab>>;
   try {
-    lab = await startLab({ stateDir: dir, address: opts.address, port: opts.port, dnsPort: opts.dnsPort, progress });
+    lab = await startLab({ stateDir: dir, address: opts.address, port: opts.port, dnsPort: opts.dnsPort, dnsMetricsPort: opts.dnsMetricsPort, progress });
   } catch (e) {
     console.error(`error: the lab failed to start: ${(e as Error).message}`);
     return 1;
   }
-  const info: RunInfo = { pid: process.pid, server: lab.server, kubeconfig: lab.kubeconfig, dns: lab.dns, startedAt: new Date().toISOString() };
+  const info: RunInfo = { pid: process.pid, server: lab.server, kubeconfig: lab.kubeconfig, dns: lab.dns, dnsMetrics: lab.dnsMetrics, startedAt: new Date().toISOString() };
   writeFileSync(infoFile(dir), JSON.stringify(info, null, 2) + '\n');
   progress('ready');
   const [dnsHost, dnsPort] = [lab.dns.slice(0, lab.dns.lastIndexOf(':')), lab.dns.slice(lab.dns.lastIndexOf(':') + 1)];
-  console.log(`\nsvcnet is up. API server ${lab.server}, cluster DNS ${lab.dns}\n\n  export KUBECONFIG=${lab.kubeconfig}\n  kubectl get pods -A -o wide\n  dig @${dnsHost} -p ${dnsPort} kubernetes.default.svc.cluster.local\n  svcnet ofctl dump-flows k8s-node1\n`);
+  console.log(`\nsvcnet is up. API server ${lab.server}, cluster DNS ${lab.dns} (metrics http://${lab.dnsMetrics}/metrics)\n\n  export KUBECONFIG=${lab.kubeconfig}\n  kubectl get pods -A -o wide\n  dig @${dnsHost} -p ${dnsPort} kubernetes.default.svc.cluster.local\n  svcnet ofctl dump-flows k8s-node1\n`);
   console.log(`Stop it with Ctrl-C (or \`svcnet down --state-dir ${opts.stateDir}\` when detached).`);
 
   await new Promise<void>((resolveStop) => {
@@ -83,10 +84,10 @@ export async function runUp(opts: { stateDir: string; detach: boolean; port: num
   return 0;
 }
 
-async function detach(dir: string, opts: { stateDir: string; port: number; address: string; dnsPort: number }): Promise<number> {
+async function detach(dir: string, opts: { stateDir: string; port: number; address: string; dnsPort: number; dnsMetricsPort: number }): Promise<number> {
   const logPath = join(dir, 'svcnet.log');
   const fd = openSync(logPath, 'a');
-  const child = spawn(process.execPath, [resolve(new URL('.', import.meta.url).pathname, 'svcnet.js'), 'up', '--state-dir', dir, '--port', String(opts.port), '--address', opts.address, '--dns-port', String(opts.dnsPort)], {
+  const child = spawn(process.execPath, [resolve(new URL('.', import.meta.url).pathname, 'svcnet.js'), 'up', '--state-dir', dir, '--port', String(opts.port), '--address', opts.address, '--dns-port', String(opts.dnsPort), '--dns-metrics-port', String(opts.dnsMetricsPort)], {
     detached: true,
     stdio: ['ignore', fd, fd],
     env: process.env,
@@ -151,6 +152,6 @@ export async function runStatus(opts: { stateDir: string }): Promise<number> {
     console.log(`svcnet is not running (state dir ${dir}). Start it with \`svcnet up --state-dir ${opts.stateDir}\`.`);
     return 3;
   }
-  console.log(`svcnet is running\n  pid:        ${info.pid}\n  since:      ${info.startedAt}\n  API server: ${info.server}\n  kubeconfig: ${info.kubeconfig}${info.dns !== undefined ? `\n  DNS:        ${info.dns}` : ''}`);
+  console.log(`svcnet is running\n  pid:        ${info.pid}\n  since:      ${info.startedAt}\n  API server: ${info.server}\n  kubeconfig: ${info.kubeconfig}${info.dns !== undefined ? `\n  DNS:        ${info.dns}` : ''}${info.dnsMetrics !== undefined ? `\n  metrics:    http://${info.dnsMetrics}/metrics` : ''}`);
   return 0;
 }

@@ -3,7 +3,7 @@
 import type { RestClient } from '../src/client/index.js';
 import type { Logger } from '../src/core/index.js';
 import type { NsxLab } from '../src/dataplane/fabric/index.js';
-import { conntrackFlusher, NsxKubeProxy, programmerFor } from '../src/proxy/index.js';
+import { conntrackFlusher, NsxKubeProxy, programmerFor, rejectPacketInHandler } from '../src/proxy/index.js';
 
 export interface RunningProxies {
   readonly proxies: ReadonlyMap<string, NsxKubeProxy>;
@@ -16,6 +16,7 @@ const SERVICE_ZONE = 65312;
 
 export function startNsxProxies(lab: NsxLab, nodes: readonly { readonly nodeName: string; readonly internalIP: string }[], clientFor: (component: string) => RestClient, log: Logger): RunningProxies {
   const proxies = new Map<string, NsxKubeProxy>();
+  const offPacketIn: (() => void)[] = [];
   for (const n of nodes) {
     const bridge = lab.nodeBridge(n.nodeName);
     const uplink = bridge?.port('ens192');
@@ -29,6 +30,8 @@ export function startNsxProxies(lab: NsxLab, nodes: readonly { readonly nodeName
       flushConntrack: conntrackFlusher(bridge.conntrack, SERVICE_ZONE),
       log: log.child(n.nodeName),
     });
+    // The proxy's controller: answers its reject flows (Services without endpoints).
+    offPacketIn.push(bridge.onPacketIn(rejectPacketInHandler));
     proxy.start();
     proxies.set(n.nodeName, proxy);
   }
@@ -39,6 +42,7 @@ export function startNsxProxies(lab: NsxLab, nodes: readonly { readonly nodeName
     },
     stop: () => {
       for (const p of proxies.values()) p.stop();
+      for (const off of offPacketIn) off();
     },
   };
 }

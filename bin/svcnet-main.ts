@@ -26,7 +26,8 @@ program
   .option('--port <port>', 'API server port on 127.0.0.1 (0 = any free port)', portArg, 6443)
   .option('--address <ip>', 'address the API server listens on', '127.0.0.1')
   .option('--dns-port <port>', 'host port of the cluster DNS on 127.0.0.1 (0 = any free port)', portArg, 10053)
-  .action(async (opts: { stateDir: string; detach: boolean; port: number; address: string; dnsPort: number }) => {
+  .option('--dns-metrics-port <port>', 'host port of the cluster DNS /metrics on 127.0.0.1 (CoreDNS metric names; 0 = any free port)', portArg, 9153)
+  .action(async (opts: { stateDir: string; detach: boolean; port: number; address: string; dnsPort: number; dnsMetricsPort: number }) => {
     process.exitCode = await (await lifecycle()).runUp(opts);
   });
 

@@ -17,7 +17,7 @@ test('up --detach returns once ready; status reports it; a second up is refused;
     assert.equal(notRunning.status, 3);
     assert.match(notRunning.stdout, /svcnet is not running/);
 
-    const up = svcnet(['up', '--detach', '--state-dir', dir, '--port', '0', '--dns-port', '0']);
+    const up = svcnet(['up', '--detach', '--state-dir', dir, '--port', '0', '--dns-port', '0', '--dns-metrics-port', '0']);
     assert.equal(up.status, 0, up.stderr + up.stdout);
     assert.match(up.stdout, /ready in [0-9.]+s/);
     assert.match(up.stdout, new RegExp(`export KUBECONFIG=${join(dir, 'kubeconfig').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
@@ -28,8 +28,9 @@ test('up --detach returns once ready; status reports it; a second up is refused;
     assert.equal(status.status, 0);
     assert.match(status.stdout, new RegExp(`pid:\\s+${info.pid}`));
     assert.match(status.stdout, /API server: https:\/\/127\.0\.0\.1:\d+/);
+    assert.match(status.stdout, /\n  metrics:    http:\/\/127\.0\.0\.1:\d+\/metrics/, 'the DNS metrics endpoint is listed');
 
-    const again = svcnet(['up', '--state-dir', dir, '--port', '0', '--dns-port', '0']);
+    const again = svcnet(['up', '--state-dir', dir, '--port', '0', '--dns-port', '0', '--dns-metrics-port', '0']);
     assert.equal(again.status, 1);
     assert.match(again.stderr, /a lab is already running/);
 

@@ -117,6 +117,23 @@ describe('ClusterIP on the emulated NSX fabric, as in the article', { timeout: 3
     assert.notEqual(r.code, 0);
   });
 
+  test('curl to a Service without endpoints is refused at once (reject flow -> packet-in -> TCP RST)', async () => {
+    ok(['create', 'service', 'clusterip', 'noendpoints', '--tcp=80:80', '-n', NS]);
+    const novip = ok(['get', 'service', 'noendpoints', '-n', NS, '-o', 'jsonpath={.spec.clusterIP}']).trim();
+    assert.match(novip, /^\d+\.\d+\.\d+\.\d+$/);
+    const reject = new RegExp(`priority=100,ct_state=\\+new\\+trk,tcp,nw_dst=${esc(novip)},tp_dst=80 actions=load:0x1->NXM_NX_REG0\\[1\\],CONTROLLER:65535$`, 'm');
+    await eventually('the reject flow on the client node', () => {
+      const f = lab.svcnet(['ofctl', 'dump-flows', client?.node ?? '']).stdout;
+      return reject.test(f) || f;
+    });
+    const t0 = Date.now();
+    const r = exec(['curl', '-sS', '--max-time', '3', novip]);
+    const ms = Date.now() - t0;
+    assert.equal(r.code, 7, `${r.stderr}${r.stdout}`);
+    assert.match(r.stderr, /Connection refused/);
+    assert.ok(ms < 3000, `refused in ${ms} ms, not after the 3 s timeout`);
+  });
+
   test("the client's node shows the article's flows and the select group", () => {
     const node = client?.node ?? '';
     assert.match(node, /^k8s-node\d$/);

@@ -22,6 +22,8 @@ export interface LabProcess {
   readonly caPem: string;
   /** host:port of the cluster DNS on the host. */
   readonly dns: string;
+  /** host:port of the cluster DNS's Prometheus endpoint (GET /metrics) on the host. */
+  readonly dnsMetrics: string;
   /** Runs `svcnet <args>` against this lab's state dir (appends --state-dir where the command takes it). */
   svcnet(args: readonly string[]): KubectlResult;
   kubectl(args: readonly string[], opts?: { input?: string; env?: Record<string, string>; timeoutMs?: number }): KubectlResult;
@@ -45,7 +47,7 @@ async function waitFor<T>(fn: () => T | undefined, timeoutMs: number, what: stri
 export async function startLab(opts: { stateDir?: string; extraArgs?: readonly string[] } = {}): Promise<LabProcess> {
   const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'svcnet-test-'));
   let output = '';
-  const child = spawn(process.execPath, [join(repo, 'bin/svcnet.js'), 'up', '--state-dir', stateDir, '--port', '0', '--dns-port', '0', ...(opts.extraArgs ?? [])], {
+  const child = spawn(process.execPath, [join(repo, 'bin/svcnet.js'), 'up', '--state-dir', stateDir, '--port', '0', '--dns-port', '0', '--dns-metrics-port', '0', ...(opts.extraArgs ?? [])], {
     cwd: repo,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, SVCNET_LOG: process.env['SVCNET_LOG'] ?? 'warn' },
@@ -57,7 +59,7 @@ export async function startLab(opts: { stateDir?: string; extraArgs?: readonly s
       const p = join(stateDir, 'svcnet.json');
       if (!existsSync(p)) return undefined;
       try {
-        const j = JSON.parse(readFileSync(p, 'utf8')) as { pid: number; server: string; kubeconfig: string; dns: string };
+        const j = JSON.parse(readFileSync(p, 'utf8')) as { pid: number; server: string; kubeconfig: string; dns: string; dnsMetrics: string };
         return j.pid === child.pid ? j : undefined;
       } catch {
         return undefined;
@@ -81,6 +83,7 @@ export async function startLab(opts: { stateDir?: string; extraArgs?: readonly s
     token: readFileSync(join(stateDir, 'admin.token'), 'utf8').trim(),
     caPem: readFileSync(join(stateDir, 'pki', 'ca.crt'), 'utf8'),
     dns: info.dns,
+    dnsMetrics: info.dnsMetrics,
     svcnet(args) {
       const r = spawnSync(process.execPath, [join(repo, 'bin/svcnet.js'), ...args, '--state-dir', stateDir], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, SVCNET_LOG: 'warn' } });
       return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
