@@ -65,7 +65,9 @@ describe('NsxKubeProxy', () => {
     rec.take();
     const web = /group_id=(\d+),type=select,bucket=bucket_id:0,weight:100,actions=ct\(commit,table=2,zone=65312,nat\(dst=172\.25\.5\.2:80\)\)/.exec(dumpGroups(program))?.[1];
 
-    // An endpoint of nsxtestservice changes: one group modify, nothing else.
+    // An endpoint of nsxtestservice changes: one group modify, nothing else. Its trigger time
+    // (50 ms ago) must lie after the proxy started, or it is ignored as kube-proxy does.
+    await new Promise((r) => setTimeout(r, 80));
     const before = proxy.syncCount;
     cluster.put(
       buildSlice({
