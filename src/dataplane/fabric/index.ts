@@ -11,7 +11,11 @@ export {
   type AddPortOptions,
   type BridgeError,
   type BridgeStats,
+  type ControllerOutput,
   type OvsBridgeOptions,
+  type PacketIn,
+  type PacketInHandler,
+  type PacketOut,
   type PortStats,
 } from './ovs-bridge.js';
 export { NSX_COOKIE, NSX_CT_ZONE, nsxBaseFlows } from './nsx-base-flows.js';

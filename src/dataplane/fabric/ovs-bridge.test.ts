@@ -6,7 +6,7 @@ import { TCP_ACK, TCP_SYN } from '../wire/tcp.js';
 import { articleLab, ip } from './_test-lab.js';
 import { nsxBaseFlows } from './nsx-base-flows.js';
 import { NsxLab } from './nsx-lab.js';
-import { OvsBridge } from './ovs-bridge.js';
+import { OvsBridge, type PacketIn } from './ovs-bridge.js';
 import { Scheduler } from './scheduler.js';
 import { SimpleHost } from './simple-host.js';
 import { ovsdbString } from './vsctl-show.js';
@@ -149,6 +149,35 @@ describe('OvsBridge datapath', () => {
     assert.equal(b.counters.udp, 1, 'only the datagram to port 3 passed');
     assert.match(br.dumpFlows(), /n_packets=1, n_bytes=\d+, priority=10,udp,tp_dst=2 actions=drop/);
     assert.deepEqual(br.addFlow('priority=10,udp actions=group:9').ok, false);
+  });
+
+  test('packet-in: a handler sees the packet, in_port and the controller action, and its packet-outs leave the in_port', () => {
+    const { sched, br, a, b } = hostPair();
+    a.ping(b.ip);
+    sched.runUntilIdle();
+    unwrap(br.addFlow('priority=10,udp,tp_dst=9 actions=load:0x1->NXM_NX_REG0[1],CONTROLLER:65535'));
+    const seen: PacketIn[] = [];
+    const off = br.onPacketIn((pin) => {
+      seen.push(pin);
+      // Answer as b would, without the pipeline: straight out of the in_port.
+      return [{ frame: b.buildIp(a.ip, { kind: 'udp', udp: { srcPort: 9, dstPort: 5000, payload: new Uint8Array(2) } }) }];
+    });
+    a.sendUdp(b.ip, 5000, 9, new Uint8Array(4));
+    sched.runUntilIdle();
+    assert.equal(seen.length, 1);
+    const pin = seen[0]!;
+    assert.equal(pin.inPort, br.port('a')?.ofport);
+    assert.equal(pin.output.reason, 'action');
+    assert.equal(pin.output.maxLen, 65535);
+    assert.equal((pin.output.key.regs[0] ?? 0) & 2, 2, 'the flow key carries the registers the flow loaded');
+    assert.equal(pin.output.key.tpDst, 9);
+    assert.equal(b.counters.udp, 0, 'the datagram went to the controller only');
+    assert.equal(a.counters.udp, 1, "the handler's packet-out reached the sender");
+    assert.deepEqual([br.stats().controller, br.stats().packetOuts], [1, 1]);
+    off();
+    a.sendUdp(b.ip, 5000, 9, new Uint8Array(4));
+    sched.runUntilIdle();
+    assert.deepEqual([seen.length, a.counters.udp, br.stats().controller, br.stats().packetOuts], [1, 1, 2, 1], 'no handler: a drop');
   });
 
   test("the article's service flows DNAT a pod->VIP connection across nodes and un-NAT the reply", () => {

@@ -15,6 +15,10 @@
 //    frames enter NORMAL in its VLAN and leave access ports untagged; trunk ports carry
 //    tags. Explicit output actions send the packet as the pipeline left it.
 //  - A frame is never modified in place; outputs that change nothing share its bytes.
+//  - Controller outputs go to the packet-in handlers (`onPacketIn`); without one they are
+//    drops, as on a bridge with no controller connected. Handlers know nothing of the
+//    bridge's program: they see the packet, in_port and the controller action, and may
+//    answer with frames sent out of a port (packet-out), which skip the pipeline.
 import { realClock, type Clock } from '../../core/clock.js';
 import { err, ok, type Result } from '../../core/result.js';
 import { Conntrack, formatDpctl, type CtQuotedTuple } from '../conntrack/index.js';
@@ -35,6 +39,7 @@ import {
   type FlowModError,
   type GroupMod,
   type GroupModError,
+  type PipelineOutput,
   type ProcessOptions,
   type TraceEvent,
 } from '../openflow/index.js';
@@ -117,7 +122,29 @@ export interface BridgeStats {
   readonly dropped: number;
   readonly malformed: number;
   readonly controller: number;
+  /** Frames the packet-in handlers sent out (packet-outs). */
+  readonly packetOuts: number;
 }
+
+export type ControllerOutput = Extract<PipelineOutput, { readonly kind: 'controller' }>;
+
+export interface PacketIn {
+  /** The packet as the pipeline had rewritten it when it reached the controller action. */
+  readonly frame: Uint8Array;
+  /** The ofport it entered the bridge on. */
+  readonly inPort: number;
+  /** The controller action's output: the flow key then (registers included), reason, table. */
+  readonly output: ControllerOutput;
+}
+
+/** A frame a packet-in handler sends; `port` (an ofport) defaults to the packet-in's in_port. */
+export interface PacketOut {
+  readonly frame: Uint8Array;
+  readonly port?: number;
+}
+
+/** Returns the frames to send back, if any. Called synchronously in the datapath. */
+export type PacketInHandler = (pin: PacketIn) => readonly PacketOut[] | undefined;
 
 export class OvsBridge {
   readonly name: string;
@@ -137,7 +164,8 @@ export class OvsBridge {
   private readonly key: FlowKey = emptyFlowKey();
   /** No ofport below this is free (lowest-free allocation without a scan from 1). */
   private freeHint = 1;
-  private counters = { received: 0, forwarded: 0, dropped: 0, malformed: 0, controller: 0 };
+  private counters = { received: 0, forwarded: 0, dropped: 0, malformed: 0, controller: 0, packetOuts: 0 };
+  private packetInHandlers: PacketInHandler[] = [];
 
   constructor(opts: OvsBridgeOptions = {}) {
     this.name = opts.name ?? 'br-int';
@@ -305,6 +333,14 @@ export class OvsBridge {
     return { ...this.counters };
   }
 
+  /** Registers a controller (packet-in handler); returns its removal. */
+  onPacketIn(handler: PacketInHandler): () => void {
+    this.packetInHandlers = [...this.packetInHandlers, handler];
+    return () => {
+      this.packetInHandlers = this.packetInHandlers.filter((h) => h !== handler);
+    };
+  }
+
   // ---- the datapath -------------------------------------------------------------------
 
   private onFrame(bp: BridgePort, bytes: Uint8Array, meta: FrameMeta): void {
@@ -333,6 +369,10 @@ export class OvsBridge {
     for (const o of res.outputs) {
       if (o.kind !== 'port') {
         this.counters.controller++;
+        if (o.kind === 'controller' && this.packetInHandlers.length > 0) {
+          this.packetIn(bp, rewriteForOutput(bytes, key, o.key, res.translatedQuoted), o, meta);
+          continue;
+        }
         trace?.add({ kind: 'drop', hop: meta.hops, device: this.label, reason: { kind: 'controller', reason: o.kind === 'controller' ? o.reason : 'NORMAL' } });
         continue;
       }
@@ -341,22 +381,42 @@ export class OvsBridge {
         trace?.add({ kind: 'drop', hop: meta.hops, device: this.label, reason: { kind: 'no-such-port', ofport: o.port } });
         continue;
       }
-      const outBytes = rewriteForOutput(bytes, key, o.key, res.translatedQuoted);
-      out.stats.txPackets++;
-      out.stats.txBytes += outBytes.length;
-      if (trace !== undefined) {
-        if (o.key.dlVlan !== key.dlVlan) {
-          const op = o.key.dlVlan < 0 ? 'pop' : key.dlVlan < 0 ? 'push' : 'set';
-          trace.add({ kind: 'vlan', hop: meta.hops, device: this.label, port: out.interfaceName, op, vid: op === 'pop' ? key.dlVlan : o.key.dlVlan });
+      this.transmit(out, rewriteForOutput(bytes, key, o.key, res.translatedQuoted), meta, key.dlVlan, o.key.dlVlan);
+    }
+  }
+
+  private packetIn(bp: BridgePort, frame: Uint8Array, output: ControllerOutput, meta: FrameMeta): void {
+    // The handler list may change under a handler; iterate the array as it was.
+    for (const h of this.packetInHandlers) {
+      for (const po of h({ frame, inPort: bp.ofport, output }) ?? []) {
+        const out = this.byOfport.get(po.port ?? bp.ofport);
+        if (out === undefined) {
+          meta.trace?.add({ kind: 'drop', hop: meta.hops, device: this.label, reason: { kind: 'no-such-port', ofport: po.port ?? bp.ofport } });
+          continue;
         }
-        trace.add({ kind: 'ovs-out', hop: meta.hops, bridge: this.label, port: out.interfaceName, ofport: out.ofport, frame: describeFrame(outBytes) });
+        this.counters.packetOuts++;
+        this.transmit(out, po.frame, meta, -1, -1);
       }
-      if (!out.device.send(outBytes, meta)) {
-        out.stats.txDropped++;
-        // An unconnected internal port is the host interface nobody configured: the
-        // kernel would drop silently, and a trace would only be noisier for it.
-        if (out.type !== 'internal') trace?.add({ kind: 'drop', hop: meta.hops, device: this.label, reason: { kind: 'unconnected-port', port: out.interfaceName } });
+    }
+  }
+
+  /** Sends out of a port; vlanIn/vlanOut only label a VLAN change in traces. */
+  private transmit(out: BridgePort, outBytes: Uint8Array, meta: FrameMeta, vlanIn: number, vlanOut: number): void {
+    const trace = meta.trace;
+    out.stats.txPackets++;
+    out.stats.txBytes += outBytes.length;
+    if (trace !== undefined) {
+      if (vlanOut !== vlanIn) {
+        const op = vlanOut < 0 ? 'pop' : vlanIn < 0 ? 'push' : 'set';
+        trace.add({ kind: 'vlan', hop: meta.hops, device: this.label, port: out.interfaceName, op, vid: op === 'pop' ? vlanIn : vlanOut });
       }
+      trace.add({ kind: 'ovs-out', hop: meta.hops, bridge: this.label, port: out.interfaceName, ofport: out.ofport, frame: describeFrame(outBytes) });
+    }
+    if (!out.device.send(outBytes, meta)) {
+      out.stats.txDropped++;
+      // An unconnected internal port is the host interface nobody configured: the
+      // kernel would drop silently, and a trace would only be noisier for it.
+      if (out.type !== 'internal') trace?.add({ kind: 'drop', hop: meta.hops, device: this.label, reason: { kind: 'unconnected-port', port: out.interfaceName } });
     }
   }
 

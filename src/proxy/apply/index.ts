@@ -4,3 +4,4 @@ export { ProgramApplier, type ApplyOutcome, type ApplyStats, type DesiredProgram
 export { conntrackFlusher, ctFlushFilter } from './conntrack-flusher.js';
 export { RecordingProgrammer, describeMod } from './recording-programmer.js';
 export { deepEqual, flowSpecEqual, groupSpecEqual } from './spec-equality.js';
+export { rejectFrameFor, rejectPacketInHandler } from './reject-packet-in.js';
