@@ -139,7 +139,7 @@ async function memory(): Promise<void> {
   console.log(
     `memory per pod (${pods} pods with a running demo web server): ${fmt((m1.heapUsed - m0.heapUsed) / pods)} bytes of JS heap ` +
       `(IP stack, eth0, br-int port, LS bindings, link, listener, container record, log ring) + ` +
-      `${fmt((m1.arrayBuffers - m0.arrayBuffers) / pods)} bytes of array buffers (mostly the TCP layer's 256 KiB port table)`,
+      `${fmt((m1.arrayBuffers - m0.arrayBuffers) / pods)} bytes of array buffers`,
   );
   await emu.stop();
 }
