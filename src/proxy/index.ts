@@ -22,3 +22,7 @@ export { NsxKubeProxy, type NsxKubeProxyOptions } from './nsx-kube-proxy.js';
 export { BoundedFrequencyRunner, type BoundedFrequencyRunnerOptions } from './bounded-frequency-runner.js';
 export { ProxyMetrics } from './proxy-metrics.js';
 export * as cases from './cases/index.js';
+export * as iptables from './render/iptables/index.js';
+export * as nftables from './render/nftables/index.js';
+export { renderIptables, type KubeRenderModel, type KubeRenderOptions } from './render/iptables/index.js';
+export { renderNftables } from './render/nftables/index.js';

@@ -1,0 +1,127 @@
+// kube-proxy's nftables mode as a pure function: the proxy model -> one `nft -f`
+// transaction for table `ip kube-proxy`, laid out as kube-proxy's nftables proxier writes
+// it (named verdict maps for the frontends, chains declared before the maps that name
+// them, one chain per service port and per endpoint).
+import { categorizeEndpoints } from '../../model/categorize.js';
+import type { EndpointInfo, NodeInfo, ServicePortInfo } from '../../model/types.js';
+import { kubeServicePortName, nftEndpointBase, nftHashedName, nftServicePortBase } from '../kube-names.js';
+import type { KubeRenderModel, KubeRenderOptions } from '../iptables/render-iptables.js';
+
+const T = 'ip kube-proxy';
+const isV4 = (a: string) => /^\d+\.\d+\.\d+\.\d+$/.test(a);
+
+const BASE = [
+  `add table ${T} { comment "rules for kube-proxy" ; }`,
+  `add set ${T} cluster-ips { type ipv4_addr ; comment "Active ClusterIPs" ; }`,
+  `add map ${T} no-endpoint-nodeports { type inet_proto . inet_service : verdict ; comment "vmap to drop or reject packets to service nodeports with no endpoints" ; }`,
+  `add map ${T} no-endpoint-services { type ipv4_addr . inet_proto . inet_service : verdict ; comment "vmap to drop or reject packets to services with no endpoints" ; }`,
+  `add map ${T} service-ips { type ipv4_addr . inet_proto . inet_service : verdict ; comment "ClusterIP, ExternalIP and LoadBalancer IP traffic" ; }`,
+  `add map ${T} service-nodeports { type inet_proto . inet_service : verdict ; comment "NodePort traffic" ; }`,
+  `add chain ${T} cluster-ips-check`,
+  `add chain ${T} filter-forward { type filter hook forward priority 0 ; }`,
+  `add chain ${T} filter-input { type filter hook input priority 0 ; }`,
+  `add chain ${T} filter-output { type filter hook output priority 0 ; }`,
+  `add chain ${T} mark-for-masquerade`,
+  `add chain ${T} masquerading`,
+  `add chain ${T} nat-output { type nat hook output priority -100 ; }`,
+  `add chain ${T} nat-postrouting { type nat hook postrouting priority 100 ; }`,
+  `add chain ${T} nat-prerouting { type nat hook prerouting priority -100 ; }`,
+  `add chain ${T} nodeport-endpoints-check`,
+  `add chain ${T} reject-chain { comment "helper for @no-endpoint-services / @no-endpoint-nodeports" ; }`,
+  `add chain ${T} services`,
+  `add chain ${T} service-endpoints-check`,
+  `add rule ${T} cluster-ips-check ip daddr @cluster-ips reject comment "Reject traffic to invalid ports of ClusterIPs"`,
+  `add rule ${T} filter-forward ct state new jump service-endpoints-check`,
+  `add rule ${T} filter-forward ct state new jump cluster-ips-check`,
+  `add rule ${T} filter-input ct state new jump nodeport-endpoints-check`,
+  `add rule ${T} filter-input ct state new jump service-endpoints-check`,
+  `add rule ${T} filter-output ct state new jump service-endpoints-check`,
+  `add rule ${T} filter-output ct state new jump cluster-ips-check`,
+  `add rule ${T} mark-for-masquerade mark set mark or 0x4000`,
+  `add rule ${T} masquerading mark and 0x4000 == 0 return`,
+  `add rule ${T} masquerading mark set mark xor 0x4000`,
+  `add rule ${T} masquerading masquerade fully-random`,
+  `add rule ${T} nat-output jump services`,
+  `add rule ${T} nat-postrouting jump masquerading`,
+  `add rule ${T} nat-prerouting jump services`,
+  `add rule ${T} nodeport-endpoints-check fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @no-endpoint-nodeports`,
+  `add rule ${T} reject-chain reject`,
+  `add rule ${T} services ip daddr . meta l4proto . th dport vmap @service-ips`,
+  `add rule ${T} services fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports`,
+  `add rule ${T} service-endpoints-check ip daddr . meta l4proto . th dport vmap @no-endpoint-services`,
+];
+
+export const nftServiceChain = (p: ServicePortInfo) => nftHashedName('service', nftServicePortBase(p));
+export const nftLocalChain = (p: ServicePortInfo) => nftHashedName('local', nftServicePortBase(p));
+export const nftExternalChain = (p: ServicePortInfo) => nftHashedName('external', nftServicePortBase(p));
+export const nftEndpointChain = (p: ServicePortInfo, e: Pick<EndpointInfo, 'ip' | 'port'>) => nftHashedName('endpoint', nftEndpointBase(p, e));
+const affinitySet = (p: ServicePortInfo, e: EndpointInfo) => nftHashedName('affinity', nftEndpointBase(p, e));
+
+export function renderNftables(model: KubeRenderModel, _node: NodeInfo, opts: KubeRenderOptions = {}): string {
+  const out = [...BASE];
+  for (const svc of model.services) {
+    for (const p of svc.ports) {
+      const name = kubeServicePortName(p);
+      const proto = p.protocol.toLowerCase();
+      const cat = categorizeEndpoints(model.endpointsOf(p), p);
+      const clusterIPs = p.clusterIPs.filter(isV4);
+      const extIPs = [...p.externalIPs, ...p.loadBalancerIPs].filter(isV4);
+      out.push('', `# ${name}`);
+      for (const ip of clusterIPs) out.push(`add element ${T} cluster-ips { ${ip} }`);
+      if (!cat.hasAnyEndpoints) {
+        for (const ip of [...clusterIPs, ...extIPs]) out.push(`add element ${T} no-endpoint-services { ${ip} . ${proto} . ${p.port} comment "${name}" : goto reject-chain }`);
+        if (p.nodePort !== 0) out.push(`add element ${T} no-endpoint-nodeports { ${proto} . ${p.nodePort} comment "${name}" : goto reject-chain }`);
+        continue;
+      }
+      const svcC = nftServiceChain(p);
+      const localC = nftLocalChain(p);
+      const extC = nftExternalChain(p);
+      const affinity = p.sessionAffinity.kind === 'ClientIP' ? p.sessionAffinity.timeoutSeconds : 0;
+      // Chains and sets first: nft 1.0.6 wants them before a rule or element names them.
+      if (affinity > 0) for (const e of cat.allReachable) out.push(`add set ${T} ${affinitySet(p, e)} { type ipv4_addr ; flags dynamic,timeout ; timeout ${affinity}s ; }`);
+      if (p.usesClusterEndpoints) out.push(`add chain ${T} ${svcC}`);
+      if (p.usesLocalEndpoints) out.push(`add chain ${T} ${localC}`);
+      if (p.externallyAccessible) out.push(`add chain ${T} ${extC}`);
+      for (const e of cat.allReachable) out.push(`add chain ${T} ${nftEndpointChain(p, e)}`);
+
+      const balance = (chain: string, eps: readonly EndpointInfo[], masq: boolean) => {
+        if (masq && opts.clusterCIDR !== undefined) {
+          for (const ip of clusterIPs) out.push(`add rule ${T} ${chain} ip daddr ${ip} ip saddr != ${opts.clusterCIDR} jump mark-for-masquerade`);
+        }
+        if (affinity > 0) for (const e of eps) out.push(`add rule ${T} ${chain} ip saddr @${affinitySet(p, e)} goto ${nftEndpointChain(p, e)}`);
+        if (eps.length === 0) {
+          // Policy Local without a local endpoint: kube-proxy drops.
+          out.push(`add rule ${T} ${chain} drop comment "no local endpoints"`);
+          return;
+        }
+        const arms = eps.map((e, i) => `${i} : goto ${nftEndpointChain(p, e)}`).join(' , ');
+        out.push(`add rule ${T} ${chain} numgen random mod ${eps.length} vmap { ${arms} }`);
+      };
+      if (p.usesClusterEndpoints) balance(svcC, cat.cluster, true);
+      if (p.usesLocalEndpoints) balance(localC, cat.local, false);
+      if (p.externallyAccessible) {
+        if (p.externalPolicyLocal) {
+          if (opts.clusterCIDR !== undefined) out.push(`add rule ${T} ${extC} ip saddr ${opts.clusterCIDR} goto ${svcC} comment "short-circuit pod traffic"`);
+          out.push(`add rule ${T} ${extC} fib saddr type local jump mark-for-masquerade comment "masquerade local traffic"`);
+          out.push(`add rule ${T} ${extC} fib saddr type local goto ${svcC} comment "short-circuit local traffic"`);
+          out.push(`add rule ${T} ${extC} goto ${localC}`);
+        } else {
+          out.push(`add rule ${T} ${extC} jump mark-for-masquerade`);
+          out.push(`add rule ${T} ${extC} goto ${svcC}`);
+        }
+      }
+      for (const e of cat.allReachable) {
+        const c = nftEndpointChain(p, e);
+        out.push(`add rule ${T} ${c} ip saddr ${e.ip} jump mark-for-masquerade`);
+        if (affinity > 0) out.push(`add rule ${T} ${c} update @${affinitySet(p, e)} { ip saddr }`);
+        out.push(`add rule ${T} ${c} meta l4proto ${proto} dnat to ${e.ip}:${e.port}`);
+      }
+      const internal = p.internalPolicyLocal ? localC : svcC;
+      for (const ip of clusterIPs) out.push(`add element ${T} service-ips { ${ip} . ${proto} . ${p.port} : goto ${internal} }`);
+      for (const ip of extIPs) out.push(`add element ${T} service-ips { ${ip} . ${proto} . ${p.port} : goto ${extC} }`);
+      if (p.nodePort !== 0) out.push(`add element ${T} service-nodeports { ${proto} . ${p.nodePort} : goto ${extC} }`);
+    }
+  }
+  out.push('');
+  return out.join('\n');
+}
