@@ -71,6 +71,4 @@ export function emptyFlowKey(): FlowKey {
   };
 }
 
-export function cloneFlowKey(k: FlowKey): FlowKey {
-  return { ...k, regs: new Uint32Array(k.regs) };
-}
+// Copies: shallowKey / copyFlowKey in ./openflow/key-copy.ts (explicit field lists keep one object shape on the hot path).

@@ -30,28 +30,10 @@ export function shallowKey(k: FlowKey): FlowKey {
   };
 }
 
-/** A deep copy of a FlowKey (own regs array). */
+/** A deep copy of a FlowKey (own regs array): the same field list as shallowKey, so one shape. */
 export function copyFlowKey(k: FlowKey): FlowKey {
-  return {
-    inPort: k.inPort,
-    dlSrc: k.dlSrc,
-    dlDst: k.dlDst,
-    dlVlan: k.dlVlan,
-    dlType: k.dlType,
-    nwSrc: k.nwSrc,
-    nwDst: k.nwDst,
-    nwProto: k.nwProto,
-    nwTtl: k.nwTtl,
-    nwTos: k.nwTos,
-    tpSrc: k.tpSrc,
-    tpDst: k.tpDst,
-    tcpFlags: k.tcpFlags,
-    arpOp: k.arpOp,
-    ctState: k.ctState,
-    ctZone: k.ctZone,
-    ctMark: k.ctMark,
-    regs: new Uint32Array(k.regs),
-    metadata: k.metadata,
-  };
+  const c = shallowKey(k);
+  c.regs = new Uint32Array(k.regs);
+  return c;
 }
 
