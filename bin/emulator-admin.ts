@@ -5,6 +5,7 @@
 //   GET  /v1/nodes/<node>/<view>           -> {"ok":true,"stdout":...} | {"ok":false,"error":...}
 //        view: dump-flows dump-groups dump-conntrack conntrack vsctl-show dump-ports
 //   POST /v1/trace {"from","to","proto"}   -> ViewResult
+//   POST /v1/exec {"target","argv"}        -> ViewResult with exitCode
 // The socket's path: ./admin-socket.ts.
 import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -56,6 +57,19 @@ export async function handleAdmin(views: EmulatorViews, req: IncomingMessage, re
     if (typeof body.from !== 'string' || typeof body.to !== 'string') return send(res, 400, { ok: false, error: 'a trace needs "from" and "to"' });
     if (body.proto !== undefined && !PROTOS.has(body.proto)) return send(res, 400, { ok: false, error: `unknown protocol "${String(body.proto)}" (tcp, udp, icmp)` });
     return sendView(res, await views.trace({ from: body.from, to: body.to, ...(body.proto !== undefined ? { proto: body.proto } : {}) }));
+  }
+  if (req.method === 'POST' && parts.length === 2 && parts[0] === 'v1' && parts[1] === 'exec') {
+    let body: { target?: unknown; argv?: unknown };
+    try {
+      body = JSON.parse(await readBody(req)) as { target?: unknown; argv?: unknown };
+    } catch (e) {
+      return send(res, 400, { ok: false, error: `bad exec request: ${e instanceof Error ? e.message : String(e)}` });
+    }
+    const argv = body.argv;
+    if (typeof body.target !== 'string' || !Array.isArray(argv) || argv.length === 0 || !argv.every((a): a is string => typeof a === 'string')) {
+      return send(res, 400, { ok: false, error: 'an exec needs "target" and a non-empty "argv" of strings' });
+    }
+    return sendView(res, await views.exec({ target: body.target, argv }));
   }
   send(res, 404, { ok: false, error: `no such admin endpoint: ${req.method ?? ''} ${url.pathname}` });
 }

@@ -6,9 +6,16 @@ import { formatConntrackL } from '../src/dataplane/conntrack/index.js';
 import { firstPacket, formatDropReason, formatTrace, type FirstPacketProto, type HopRecord, type LogicalSwitch, type NsxLab } from '../src/dataplane/fabric/index.js';
 import type { HostNic, HostStack } from '../src/dataplane/host/index.js';
 import type { EmulatedRuntime } from '../src/node/emulated-runtime.js';
+import { execOn } from './host-exec.js';
 
 /** A view's answer: text for stdout (and stderr), or what was wrong. */
-export type ViewResult = { readonly ok: true; readonly stdout: string; readonly stderr?: string } | { readonly ok: false; readonly error: string };
+export type ViewResult = { readonly ok: true; readonly stdout: string; readonly stderr?: string; readonly exitCode?: number } | { readonly ok: false; readonly error: string };
+
+export interface ExecRequest {
+  /** "client" or a node name. */
+  readonly target: string;
+  readonly argv: readonly string[];
+}
 
 export type NodeView = 'dump-flows' | 'dump-groups' | 'dump-conntrack' | 'conntrack' | 'vsctl-show' | 'dump-ports';
 export const NODE_VIEWS: readonly NodeView[] = ['dump-flows', 'dump-groups', 'dump-conntrack', 'conntrack', 'vsctl-show', 'dump-ports'];
@@ -43,6 +50,8 @@ export class EmulatorViews {
     private readonly nodeStacks: ReadonlyMap<string, { readonly stack: HostStack; readonly nic: HostNic }>,
     private readonly client: { readonly stack: HostStack; readonly nic: HostNic },
     private readonly clock: Clock,
+    /** /etc/resolv.conf of the client and the nodes (machines outside the cluster DNS). */
+    private readonly resolvConf = '',
   ) {}
 
   nodes(): string[] {
@@ -77,6 +86,17 @@ export class EmulatorViews {
         return { ok: true, stdout: lines.map((l) => `${l}\n`).join(''), stderr: `${CONNTRACK_VERSION}: ${lines.length} flow entries have been shown.\n` };
       }
     }
+  }
+
+  /** Runs one shell command on the external client or a node's own stack (`svcnet exec`). */
+  async exec(req: ExecRequest): Promise<ViewResult> {
+    if (req.target !== 'client' && !this.nodeStacks.has(req.target)) {
+      return fail(`unknown exec target "${req.target}": "client" (the external host) or a node (${this.nodes().join(', ')}); for pods use kubectl exec`);
+    }
+    const ep = this.endpoint(req.target);
+    if (typeof ep === 'string') return fail(ep);
+    const r = await execOn({ name: req.target, stack: ep.stack, ip: ep.ip, resolvConf: this.resolvConf }, req.argv, { clock: this.clock });
+    return { ok: true, stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
   }
 
   // ---- traces ---------------------------------------------------------------------------

@@ -75,7 +75,7 @@ export function buildEmulator(opts: EmulatorOptions): Emulator {
   const upstream = new SimpleHost({ name: 'upstream', mac: nodeMac(upIp), ip: upIp, prefix: lab.external.cidr.prefix, keepInbox: false });
   unwrap(lab.attachHost('external', upstream, { ip: upIp }));
   lab.tier0.addRoute(unwrap(parseIPv4('0.0.0.0')), 0, upIp);
-  const views = new EmulatorViews(lab, runtimes, nodeStacks, client, clock);
+  const views = new EmulatorViews(lab, runtimes, nodeStacks, client, clock, `nameserver ${UPSTREAM_IP}\n`);
   return {
     lab,
     clock,

@@ -3,6 +3,7 @@
 //   svcnet ofctl dump-flows|dump-groups|dump-conntrack|dump-ports <node>
 //   svcnet vsctl show <node>
 //   svcnet conntrack -L <node>
+//   svcnet exec <client|node> -- CMD [ARGS...]
 //   svcnet trace --from <ns/pod|node|client> --to <ip|name>[:port] [--proto tcp|udp|icmp]
 import { request } from 'node:http';
 import { resolve } from 'node:path';
@@ -68,7 +69,7 @@ async function runView(stateDir: string, method: 'GET' | 'POST', path: string, b
   }
   process.stdout.write(r.stdout);
   if (r.stderr !== undefined) process.stderr.write(r.stderr);
-  return 0;
+  return r.exitCode ?? 0;
 }
 
 const nodePath = (node: string, view: string) => `/v1/nodes/${encodeURIComponent(node)}/${view}`;
@@ -116,6 +117,16 @@ export function registerLabCommands(program: Command): void {
         return;
       }
       process.exitCode = await runView(o.stateDir, 'GET', nodePath(node, 'conntrack'));
+    });
+
+  program
+    .command('exec')
+    .description('run a command (curl, ping, dig, nslookup, ...) on the external client host or a node, e.g. `svcnet exec client -- curl -s http://10.190.6.1`')
+    .argument('<target>', '"client" (192.168.50.10, outside the cluster) or a node name')
+    .argument('<command...>', 'the command and its arguments (put -- before them)')
+    .addOption(stateDirOption())
+    .action(async (target: string, command: string[], o: { stateDir: string }) => {
+      process.exitCode = await runView(o.stateDir, 'POST', '/v1/exec', { target, argv: command });
     });
 
   const proto = (v: string): string => {
