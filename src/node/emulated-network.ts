@@ -12,6 +12,7 @@
 import { err, formatCidr, formatIPv4, maskV4, ok, parseIPv4, type Clock, type IPv4, type Result } from '../core/index.js';
 import type { LabError, NsxLab, PodAttachment } from '../dataplane/fabric/index.js';
 import { HostStack, type HostNic } from '../dataplane/host/index.js';
+import type { PodNetwork, PodNetworkAttachment } from './pod-network.js';
 import type { SandboxSpec } from './runtime.js';
 
 export function podMac(ip: IPv4): number {
@@ -22,9 +23,8 @@ export function nodeMac(ip: IPv4): number {
   return 0x005056000000 + (ip & 0xffffff);
 }
 
-export interface PodNetworkAttachment {
-  readonly stack: HostStack;
-  readonly nic: HostNic;
+/** A pod on br-int: `port` is the ovs-vsctl Port name, `attachment` the lab's record of it. */
+export interface NsxPodAttachment extends PodNetworkAttachment {
   readonly attachment: PodAttachment;
 }
 
@@ -78,7 +78,7 @@ export function attachPodNetwork(o: {
   readonly sandboxId: string;
   readonly clock: Clock;
   readonly random?: () => number;
-}): Result<PodNetworkAttachment, string> {
+}): Result<NsxPodAttachment, string> {
   const { lab, spec } = o;
   const fail = (msg: string) => err(msg);
   const ipR = parseIPv4(spec.ip);
@@ -118,7 +118,17 @@ export function attachPodNetwork(o: {
     lab.detachPod(o.node, spec.name);
     return fail(formatLabError(linked.error));
   }
-  return ok({ stack, nic, attachment: att.value });
+  return ok({ stack, nic, port: att.value.portName, attachment: att.value });
+}
+
+/** The PodNetwork of one node of the NSX lab (eth0 on its br-int). */
+export function nsxPodNetwork(lab: NsxLab, node: string, clock: Clock, random?: () => number): PodNetwork {
+  return {
+    kind: 'nsx',
+    attach: (spec, sandboxId) => attachPodNetwork({ lab, node, spec, sandboxId, clock, ...(random !== undefined ? { random } : {}) }),
+    // The lab keys pods by name per node (one br-int port per pod name).
+    detach: (spec) => void lab.detachPod(node, spec.name),
+  };
 }
 
 /** The node's own stack: `ens160` on the management segment, default route via its Tier-1. */

@@ -1,5 +1,6 @@
-// A PodRuntime whose pods live on the emulated NSX network: every sandbox gets an IP stack
-// with eth0 on the node's br-int (see emulated-network.ts), every container runs the app
+// A PodRuntime whose pods live on an emulated network: every sandbox gets an IP stack with
+// eth0 plugged in by the node's PodNetwork (pod-network.ts: br-int on the NSX lab, cni0 on
+// the generic lab), every container runs the app
 // its image maps to (emulated-apps.ts) on that stack, probes connect from the node's own
 // stack over the fabric as kubelet's do, and exec reaches the app's shell (or a minimal
 // one). An image no app answers for fails to pull with ErrImagePull, never "runs".
@@ -13,11 +14,12 @@ import type { NsxLab } from '../dataplane/fabric/index.js';
 import type { HostNic, HostStack } from '../dataplane/host/index.js';
 import type { ExecIO } from './connector-types.js';
 import { unknownImageMessage, type AppContext, type AppImage, type AppLauncher, type RunningApp } from './emulated-apps.js';
-import { attachPodNetwork, type PodNetworkAttachment } from './emulated-network.js';
+import { nsxPodNetwork } from './emulated-network.js';
 import { runFakeCommand, startFakeExec, type FakeExecContext } from './fake-exec.js';
 import { imageIdFor, normalizeImage } from './image-name.js';
 import { LogRing } from './log-ring.js';
 import { networkProbe } from './network-probe.js';
+import type { PodNetwork, PodNetworkAttachment } from './pod-network.js';
 import type {
   ContainerConfig,
   LogSource,
@@ -36,18 +38,23 @@ import type {
   StartOutcome,
 } from './runtime.js';
 
-export interface EmulatedRuntimeOptions {
-  readonly lab: NsxLab;
+interface EmulatedRuntimeBase {
   readonly nodeName: string;
   /** The node's own stack (management NIC): probes come from here; hostNetwork pods use it. */
   readonly nodeStack: HostStack;
   readonly apps: AppLauncher;
   readonly clock?: Clock;
-  /** Randomness for the pods' stacks (ISNs, ephemeral ports); default Math.random. */
+  /** Randomness for the pods' stacks (ISNs, ephemeral ports) with `lab`; default Math.random. */
   readonly random?: () => number;
   readonly logCapacity?: number;
   readonly log?: Logger;
 }
+
+/**
+ * Where pods get their eth0: a PodNetwork (nsxPodNetwork, genericPodNetwork), or `lab`, the
+ * NSX lab, short for `network: nsxPodNetwork(lab, nodeName, clock, random)`.
+ */
+export type EmulatedRuntimeOptions = EmulatedRuntimeBase & ({ readonly network: PodNetwork; readonly lab?: never } | { readonly lab: NsxLab; readonly network?: never });
 
 /** A pod on the emulated network, for views and tests. */
 export interface EmulatedPod {
@@ -91,6 +98,7 @@ export class EmulatedRuntime implements PodRuntime {
   readonly name = 'svcnet';
   readonly version = '0.1.0';
   readonly nodeName: string;
+  readonly network: PodNetwork;
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly sandboxes = new Map<string, Sandbox>();
@@ -103,6 +111,7 @@ export class EmulatedRuntime implements PodRuntime {
     this.nodeName = opts.nodeName;
     this.clock = opts.clock ?? realClock;
     this.log = (opts.log ?? silentLogger).child('emulated-runtime');
+    this.network = opts.network !== undefined ? opts.network : nsxPodNetwork(opts.lab, opts.nodeName, this.clock, opts.random);
   }
 
   get nodeStack(): HostStack {
@@ -137,13 +146,13 @@ export class EmulatedRuntime implements PodRuntime {
     let stack = this.opts.nodeStack;
     let network: PodNetworkAttachment | undefined;
     if (!spec.hostNetwork) {
-      const r = attachPodNetwork({ lab: this.opts.lab, node: this.nodeName, spec, sandboxId: id, clock: this.clock, ...(this.opts.random !== undefined ? { random: this.opts.random } : {}) });
+      const r = this.network.attach(spec, id);
       if (!r.ok) return Promise.resolve({ kind: 'error', message: `failed to setup network for sandbox "${id}": ${r.error}` });
       network = r.value;
       stack = network.stack;
     }
     this.sandboxes.set(id, { id, spec, stack, network, containers: new Map() });
-    this.log.debug('sandbox created', { pod: `${spec.namespace}/${spec.name}`, ip: spec.ip, port: network?.attachment.portName });
+    this.log.debug('sandbox created', { pod: `${spec.namespace}/${spec.name}`, ip: spec.ip, port: network?.port });
     return Promise.resolve({ kind: 'created', sandboxId: id });
   }
 
@@ -159,7 +168,7 @@ export class EmulatedRuntime implements PodRuntime {
       this.retired.push(c.id);
     }
     while (this.retired.length > RETIRED_KEPT) this.containers.delete(this.retired.shift()!);
-    if (sb.network !== undefined) this.opts.lab.detachPod(this.nodeName, sb.spec.name);
+    if (sb.network !== undefined) this.network.detach(sb.spec);
     this.sandboxes.delete(sandboxId);
     return Promise.resolve();
   }

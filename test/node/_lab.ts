@@ -5,8 +5,8 @@
 import type { Event, Namespace, Pod, PodSpec } from '../../src/api/index.js';
 import { startApiServer, type RunningApiServer } from '../../src/apiserver/api-server.js';
 import { isNotFound, Resources, RestClient } from '../../src/client/index.js';
-import { FakeClock } from '../../src/core/index.js';
-import { FakeRuntime, NodeAgent, routeByNode, type FakeRuntimeOptions, type NodeAgentConfig } from '../../src/node/index.js';
+import { FakeClock, type Clock } from '../../src/core/index.js';
+import { FakeRuntime, NodeAgent, routeByNode, type ExecOutcome, type FakeRuntimeOptions, type NodeAgentConfig, type PodRuntime } from '../../src/node/index.js';
 import { MemoryStore } from '../../src/store/index.js';
 
 export const TOKEN = 'tok';
@@ -22,13 +22,19 @@ export interface Lab {
   readonly client: RestClient;
   readonly clock: FakeClock;
   readonly agents: Map<string, NodeAgent>;
+  /** The FakeRuntimes of the agents (other runtimes are not listed). */
   readonly runtimes: Map<string, FakeRuntime>;
-  /** Starts an agent for a lab node (a new FakeRuntime unless one is given). */
-  startAgent(name: string, opts?: { runtime?: FakeRuntime; runtimeOptions?: FakeRuntimeOptions; config?: Partial<NodeAgentConfig> }): Promise<NodeAgent>;
+  /**
+   * Starts an agent for a lab node (a new FakeRuntime unless one is given). `clock` replaces
+   * the shared FakeClock as agent time (agents on an emulated network run on the real clock).
+   */
+  startAgent(name: string, opts?: { runtime?: PodRuntime; runtimeOptions?: FakeRuntimeOptions; config?: Partial<NodeAgentConfig>; clock?: Clock }): Promise<NodeAgent>;
   createNamespace(name: string): Promise<void>;
   createPod(namespace: string, name: string, node: string, spec?: Partial<PodSpec>, labels?: Record<string, string>): Promise<Pod>;
   getPod(namespace: string, name: string): Promise<Pod | undefined>;
   events(namespace: string, podName: string): Promise<Event[]>;
+  /** `kubectl exec` into the pod's first container through its agent's connector (no tty, no stdin). */
+  exec(namespace: string, pod: string, command: readonly string[]): Promise<{ readonly code: number; readonly out: string }>;
   /** Polls (real time) until `fn` returns a value other than undefined/false. */
   waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs?: number): Promise<T>;
   /** Advances agent time in steps, letting async work run between steps. */
@@ -55,9 +61,9 @@ export async function startLab(): Promise<Lab> {
     async startAgent(name, opts = {}) {
       const node = LAB_NODES[name] ?? { ip: '10.190.5.99', role: 'worker' as const };
       const runtime = opts.runtime ?? new FakeRuntime({ clock, ...opts.runtimeOptions });
-      runtimes.set(name, runtime);
+      if (runtime instanceof FakeRuntime) runtimes.set(name, runtime);
       const agentClient = new RestClient({ handler: api.http.handle, token: TOKEN, userAgent: `kubelet/${name}` });
-      const agent = new NodeAgent({ client: agentClient, runtime, clock, config: { nodeName: name, internalIP: node.ip, role: node.role, ...opts.config } });
+      const agent = new NodeAgent({ client: agentClient, runtime, clock: opts.clock ?? clock, config: { nodeName: name, internalIP: node.ip, role: node.role, ...opts.config } });
       await agent.start();
       agents.set(name, agent);
       return agent;
@@ -85,6 +91,19 @@ export async function startLab(): Promise<Lab> {
     async events(namespace, podName) {
       const list = await client.list<Event>(Resources.events, namespace, { fieldSelector: `involvedObject.name=${podName}` });
       return list.items;
+    },
+    async exec(namespace, name, command) {
+      const pod = await lab.getPod(namespace, name);
+      if (pod === undefined) throw new Error(`no pod ${namespace}/${name}`);
+      const agent = agents.get(pod.spec?.nodeName ?? '');
+      if (agent === undefined) throw new Error(`pod ${name} is not on a node with an agent`);
+      let out = '';
+      const io = { stdout: (d: Uint8Array) => (out += Buffer.from(d).toString()), stderr: (d: Uint8Array) => (out += Buffer.from(d).toString()) };
+      const container = pod.spec?.containers[0]?.name ?? '';
+      const r = await agent.connector.exec(pod, { container, command, stdin: false, stdout: true, stderr: true, tty: false }, io);
+      if (r.kind !== 'started') throw new Error(`exec refused: ${r.message}`);
+      const o: ExecOutcome = await r.session.done;
+      return o.kind === 'error' ? { code: -1, out: `${out}${o.message}` } : { code: o.exitCode, out };
     },
     async waitFor(what, fn, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
