@@ -3,14 +3,15 @@
 // The svcnet CLI (./lab-commands.ts) is its client. Answers are JSON ViewResults:
 //   GET  /v1/nodes                         -> {"nodes":[...]}
 //   GET  /v1/nodes/<node>/<view>           -> {"ok":true,"stdout":...} | {"ok":false,"error":...}
-//        view: dump-flows dump-groups dump-conntrack conntrack vsctl-show dump-ports
+//        view: NSX lab: dump-flows dump-groups dump-conntrack conntrack vsctl-show dump-ports
+//              kube-proxy lab: nft-list-ruleset iptables-save conntrack
 //   POST /v1/trace {"from","to","proto"}   -> ViewResult
 //   POST /v1/exec {"target","argv"}        -> ViewResult with exitCode
 // The socket's path: ./admin-socket.ts.
 import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { adminSocketPath } from './admin-socket.js';
-import { NODE_VIEWS, type EmulatorViews, type NodeView, type TraceRequest, type ViewResult } from './emulator-views.js';
+import type { EmulatorViews, TraceRequest, ViewResult } from './emulator-views.js';
 
 export interface AdminServer {
   readonly socketPath: string;
@@ -43,9 +44,7 @@ export async function handleAdmin(views: EmulatorViews, req: IncomingMessage, re
   const parts = url.pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
   if (req.method === 'GET' && parts.length === 2 && parts[0] === 'v1' && parts[1] === 'nodes') return send(res, 200, { nodes: views.nodes() });
   if (req.method === 'GET' && parts.length === 4 && parts[0] === 'v1' && parts[1] === 'nodes') {
-    const view = parts[3] as NodeView;
-    if (!NODE_VIEWS.includes(view)) return send(res, 400, { ok: false, error: `unknown view "${parts[3]}" (views: ${NODE_VIEWS.join(', ')})` });
-    return sendView(res, views.node(parts[2]!, view));
+    return sendView(res, views.node(parts[2]!, parts[3]!));
   }
   if (req.method === 'POST' && parts.length === 2 && parts[0] === 'v1' && parts[1] === 'trace') {
     let body: Partial<TraceRequest>;

@@ -1,9 +1,11 @@
-// What `svcnet ofctl | vsctl | conntrack | trace` show: text views of the running emulated
+// What `svcnet ofctl | vsctl | nft | iptables-save | conntrack | trace | exec` show: text views of the running emulated
 // lab (per-node br-int flows, groups, ports, conntrack) and packet traces from a pod, a
 // node or the external client. Served by the lab's admin channel (./emulator-admin.ts).
 import { formatIPv4, parseIPv4, type Clock, type IPv4 } from '../src/core/index.js';
 import { formatConntrackL } from '../src/dataplane/conntrack/index.js';
-import { firstPacket, formatDropReason, formatTrace, type FirstPacketProto, type HopRecord, type LogicalSwitch, type NsxLab } from '../src/dataplane/fabric/index.js';
+import { firstPacket, formatDropReason, formatTrace, type FirstPacketProto, type HopRecord, type NsxLab } from '../src/dataplane/fabric/index.js';
+import type { Conntrack } from '../src/dataplane/conntrack/index.js';
+import type { Result } from '../src/core/index.js';
 import type { HostNic, HostStack } from '../src/dataplane/host/index.js';
 import type { EmulatedRuntime } from '../src/node/emulated-runtime.js';
 import { execOn } from './host-exec.js';
@@ -17,8 +19,65 @@ export interface ExecRequest {
   readonly argv: readonly string[];
 }
 
-export type NodeView = 'dump-flows' | 'dump-groups' | 'dump-conntrack' | 'conntrack' | 'vsctl-show' | 'dump-ports';
-export const NODE_VIEWS: readonly NodeView[] = ['dump-flows', 'dump-groups', 'dump-conntrack', 'conntrack', 'vsctl-show', 'dump-ports'];
+/**
+ * What the views need from an emulated network (the NSX lab or the generic kube-proxy
+ * lab): per-node text views, traces, and the MAC a traced first packet is sent to.
+ */
+export interface ViewNetwork {
+  readonly mode: string;
+  /** Node view names this network answers (the admin channel checks against them). */
+  readonly nodeViews: readonly string[];
+  nodeView(node: string, view: string, now: number): ViewResult | undefined;
+  trace(from: HostNic, frame: Uint8Array): Result<HopRecord[], { readonly code: string }>;
+  readonly scheduler: { linkOf(d: HostNic): { readonly name: string } | undefined };
+  /**
+   * The MAC the endpoint's first packet to `hop` goes to when its ARP cache has none
+   * (what ARP would answer); undefined = nothing would answer.
+   */
+  nextHopMac(ep: { readonly kind: 'client' | 'node' | 'pod'; readonly name: string; readonly namespace?: string }, hop: IPv4): number | undefined;
+}
+
+export const CONNTRACK_VERSION = 'conntrack v1.4.6 (conntrack-tools)';
+
+/** `conntrack -L` text of a conntrack table. */
+export function conntrackView(ct: Conntrack, now: number): ViewResult {
+  const lines = ct
+    .list()
+    .filter((e) => e.expiresAt > now)
+    .map((e) => formatConntrackL(e, now));
+  return { ok: true, stdout: lines.map((l) => `${l}\n`).join(''), stderr: `${CONNTRACK_VERSION}: ${lines.length} flow entries have been shown.\n` };
+}
+
+export const withNewline = (s: string) => (s === '' || s.endsWith('\n') ? s : `${s}\n`);
+
+/** The NSX lab: br-int views per node, ARP answered from the segments' bindings. */
+export function nsxViewNetwork(lab: NsxLab): ViewNetwork {
+  const views: Record<string, (br: NonNullable<ReturnType<NsxLab['nodeBridge']>>, now: number) => ViewResult> = {
+    'dump-flows': (br) => ({ ok: true, stdout: withNewline(br.dumpFlows()) }),
+    'dump-groups': (br) => ({ ok: true, stdout: withNewline(br.dumpGroups()) }),
+    'dump-conntrack': (br) => ({ ok: true, stdout: withNewline(br.dumpConntrack()) }),
+    'dump-ports': (br) => ({ ok: true, stdout: withNewline(br.dumpPorts()) }),
+    'vsctl-show': (br) => ({ ok: true, stdout: withNewline(br.vsctlShow()) }),
+    conntrack: (br, now) => conntrackView(br.conntrack, now),
+  };
+  return {
+    mode: 'NSX (--proxy-mode openflow)',
+    nodeViews: Object.keys(views),
+    nodeView(node, view, now) {
+      const br = lab.nodeBridge(node);
+      const v = views[view];
+      if (v === undefined) return undefined;
+      if (br === undefined) return fail(`node ${node} has no br-int`);
+      return v(br, now);
+    },
+    trace: (from, frame) => lab.trace(from, frame),
+    scheduler: lab.fabric.scheduler,
+    nextHopMac(ep, hop) {
+      const ls = ep.kind === 'client' ? lab.external.ls : ep.kind === 'node' ? lab.mgmt.ls : lab.namespace(ep.namespace ?? '')?.ls;
+      return ls?.binding(hop)?.mac;
+    },
+  };
+}
 
 export interface TraceRequest {
   /** "ns/pod", a node name, or "client". */
@@ -33,11 +92,8 @@ interface Endpoint {
   readonly ip: IPv4;
   readonly stack: HostStack;
   readonly nic: HostNic;
-  /** The segment the endpoint is on (ARP suppression answers for what it knows). */
-  readonly ls: LogicalSwitch;
+  readonly ref: { readonly kind: 'client' | 'node' | 'pod'; readonly name: string; readonly namespace?: string };
 }
-
-const CONNTRACK_VERSION = 'conntrack v1.4.6 (conntrack-tools)';
 /** How long a trace waits for a router's pending ARP to resolve or fail (3 tries, 1 s apart, plus slack for a busy event loop). */
 const ARP_WAIT_MS = 5000;
 
@@ -45,7 +101,7 @@ const fail = (error: string): ViewResult => ({ ok: false, error });
 
 export class EmulatorViews {
   constructor(
-    private readonly lab: NsxLab,
+    private readonly net: ViewNetwork,
     private readonly runtimes: ReadonlyMap<string, EmulatedRuntime>,
     private readonly nodeStacks: ReadonlyMap<string, { readonly stack: HostStack; readonly nic: HostNic }>,
     private readonly client: { readonly stack: HostStack; readonly nic: HostNic },
@@ -62,30 +118,11 @@ export class EmulatorViews {
     return fail(`unknown node "${node}" (nodes: ${this.nodes().join(', ')})`);
   }
 
-  node(node: string, view: NodeView): ViewResult {
-    const br = this.lab.nodeBridge(node);
-    if (br === undefined || !this.runtimes.has(node)) return this.unknownNode(node);
-    const nl = (s: string) => (s === '' || s.endsWith('\n') ? s : `${s}\n`);
-    switch (view) {
-      case 'dump-flows':
-        return { ok: true, stdout: nl(br.dumpFlows()) };
-      case 'dump-groups':
-        return { ok: true, stdout: nl(br.dumpGroups()) };
-      case 'dump-conntrack':
-        return { ok: true, stdout: nl(br.dumpConntrack()) };
-      case 'dump-ports':
-        return { ok: true, stdout: nl(br.dumpPorts()) };
-      case 'vsctl-show':
-        return { ok: true, stdout: nl(br.vsctlShow()) };
-      case 'conntrack': {
-        const now = this.clock.now();
-        const lines = br.conntrack
-          .list()
-          .filter((e) => e.expiresAt > now)
-          .map((e) => formatConntrackL(e, now));
-        return { ok: true, stdout: lines.map((l) => `${l}\n`).join(''), stderr: `${CONNTRACK_VERSION}: ${lines.length} flow entries have been shown.\n` };
-      }
-    }
+  node(node: string, view: string): ViewResult {
+    if (!this.runtimes.has(node)) return this.unknownNode(node);
+    const r = this.net.nodeView(node, view, this.clock.now());
+    if (r === undefined) return fail(`no view "${view}" in this lab (${this.net.mode}); views: ${this.net.nodeViews.join(', ')}`);
+    return r;
   }
 
   /** Runs one shell command on the external client or a node's own stack (`svcnet exec`). */
@@ -103,9 +140,9 @@ export class EmulatorViews {
 
   /** Resolves "ns/pod", a node name or "client" to a stack and its NIC on the fabric. */
   private endpoint(name: string): Endpoint | string {
-    if (name === 'client') return { label: 'client', ip: this.client.nic.address, stack: this.client.stack, nic: this.client.nic, ls: this.lab.external.ls };
+    if (name === 'client') return { label: 'client', ip: this.client.nic.address, stack: this.client.stack, nic: this.client.nic, ref: { kind: 'client', name } };
     const node = this.nodeStacks.get(name);
-    if (node !== undefined) return { label: `node ${name}`, ip: node.nic.address, stack: node.stack, nic: node.nic, ls: this.lab.mgmt.ls };
+    if (node !== undefined) return { label: `node ${name}`, ip: node.nic.address, stack: node.stack, nic: node.nic, ref: { kind: 'node', name } };
     const slash = name.indexOf('/');
     const matches = [...this.runtimes.values()].flatMap((rt) =>
       rt.pods().filter((p) => (slash === -1 ? p.name === name : p.namespace === name.slice(0, slash) && p.name === name.slice(slash + 1))),
@@ -117,9 +154,7 @@ export class EmulatorViews {
       return `unknown source "${name}": not a running pod (ns/pod), a node (${this.nodes().join(', ')}) or "client"` + (pods.length > 0 ? `\n  running pods: ${pods.sort().join(', ')}` : '');
     }
     if (p.nic === undefined) return `pod ${p.namespace}/${p.name} uses the host network: trace from its node instead`;
-    const ls = this.lab.namespace(p.namespace)?.ls;
-    if (ls === undefined) return `namespace ${p.namespace} has no logical switch`;
-    return { label: `pod ${p.namespace}/${p.name}`, ip: p.nic.address, stack: p.stack, nic: p.nic, ls };
+    return { label: `pod ${p.namespace}/${p.name}`, ip: p.nic.address, stack: p.stack, nic: p.nic, ref: { kind: 'pod', name: p.name, namespace: p.namespace } };
   }
 
   private destination(to: string): { ip: IPv4; port: number | undefined; label: string } | string {
@@ -146,9 +181,9 @@ export class EmulatorViews {
     const route = src.stack.routes.lookup(dst.ip);
     if (route === undefined) return fail(`${src.label} has no route to ${formatIPv4(dst.ip)}`);
     const hop = route.gateway ?? dst.ip;
-    const mac = src.stack.arp.lookup(src.nic, hop) ?? src.ls.binding(hop)?.mac;
+    const mac = src.stack.arp.lookup(src.nic, hop) ?? this.net.nextHopMac(src.ref, hop);
     if (mac === undefined) {
-      return fail(`${src.label}: ARP for ${formatIPv4(hop)} would get no answer (nothing on ${src.ls.name} has that address); ` + `the packet never leaves: "Destination Host Unreachable"`);
+      return fail(`${src.label}: ARP for ${formatIPv4(hop)} would get no answer (nothing on its segment has that address); ` + `the packet never leaves: "Destination Host Unreachable"`);
     }
     const frame = firstPacket({
       srcMac: src.nic.mac,
@@ -161,7 +196,7 @@ export class EmulatorViews {
       seq: Math.floor(Math.random() * 0xffffffff),
       ident: Math.floor(Math.random() * 0xffff),
     });
-    const r = this.lab.trace(src.nic, frame);
+    const r = this.net.trace(src.nic, frame);
     if (!r.ok) return fail(`${src.label} is not linked to the fabric (${r.error.code})`);
     const records = r.value;
     await this.settleArp(records);
@@ -172,7 +207,7 @@ export class EmulatorViews {
 
   /** "pod demons/web (172.25.5.2)" for the link of a known endpoint. */
   private linkLabel(link: string): string | undefined {
-    const sched = this.lab.fabric.scheduler;
+    const sched = this.net.scheduler;
     const label = (nic: HostNic, what: string) => (sched.linkOf(nic)?.name === link ? `${what} (${formatIPv4(nic.address)})` : undefined);
     for (const rt of this.runtimes.values()) {
       for (const p of rt.pods()) {

@@ -18,7 +18,7 @@ import { EmulatedRuntime } from '../src/node/emulated-runtime.js';
 import { silentDnsApp } from '../src/node/silent-dns-app.js';
 import { BuiltinApps } from '../src/node/builtin-apps.js';
 import { startAdminServer, type AdminServer } from './emulator-admin.js';
-import { EmulatorViews } from './emulator-views.js';
+import { EmulatorViews, nsxViewNetwork } from './emulator-views.js';
 
 export const EXTERNAL_CLIENT_IP = '192.168.50.10';
 export const UPSTREAM_IP = '192.168.50.254';
@@ -75,7 +75,7 @@ export function buildEmulator(opts: EmulatorOptions): Emulator {
   const upstream = new SimpleHost({ name: 'upstream', mac: nodeMac(upIp), ip: upIp, prefix: lab.external.cidr.prefix, keepInbox: false });
   unwrap(lab.attachHost('external', upstream, { ip: upIp }));
   lab.tier0.addRoute(unwrap(parseIPv4('0.0.0.0')), 0, upIp);
-  const views = new EmulatorViews(lab, runtimes, nodeStacks, client, clock, `nameserver ${UPSTREAM_IP}\n`);
+  const views = new EmulatorViews(nsxViewNetwork(lab), runtimes, nodeStacks, client, clock, `nameserver ${UPSTREAM_IP}\n`);
   return {
     lab,
     clock,
