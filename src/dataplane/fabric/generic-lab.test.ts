@@ -98,4 +98,19 @@ describe('GenericLab (kube-proxy mode)', () => {
     assert.match(text, /k8s-node1 forward: drop \(REJECT port 9\)/);
     assert.match(text, /DROP at k8s-node1: forward: REJECT port 9/);
   });
+
+  test('an external client behind the edge reaches pods and node IPs; nodes route off-cluster via the edge', () => {
+    const { g, p1, n1 } = lab();
+    const ext = pod('eth0@ext', '192.168.50.10', '192.168.50.1');
+    unwrap(g.attachHost('external', ext));
+    ext.ping(p1.ip);
+    ext.ping(ip('10.190.5.11'), { seq: 2 });
+    g.runUntilIdle();
+    assert.equal(ext.counters.echoReplies, 2);
+    assert.equal(n1.counters.echoRequestsAnswered, 1);
+    assert.match(g.node('k8s-node1')?.router.formatRoutes() ?? '', /^s> \* 0\.0\.0\.0\/0 \[1\/0\] via 10\.190\.5\.1, eth0$/m);
+    assert.equal(g.edge.iface('external')?.ip, g.external.gateway);
+    assert.equal(g.addNode('bad', '10.190.5.1').ok, false, 'the edge holds .1');
+    assert.equal(g.enableNetfilter('nope', []).ok, false);
+  });
 });

@@ -12,13 +12,26 @@
 // node's addresses goes to the node's own stack on the `host` link (attachNodeStack);
 // traffic from that stack is OUTPUT. The host link answers every ARP request, so the
 // node stack may use any gateway (e.g. the node network's .1) or none (/24 on-link).
+//
+// Outside the cluster: an `edge` router joins the node network (its .1, every node
+// router's default route) and the external segment 192.168.50.0/24 (edge .1, clients'
+// gateway), and routes each pod CIDR via its node; so external clients reach NodePorts
+// (and, routed, pod IPs) and replies find their way back.
+//
+// enableNetfilter() gives a node a Conntrack + NetfilterRunner over caller-owned
+// rulesets (NftRuleset / IptRuleset, reloaded in place) installed on its hooks.
 import { realClock, type Clock } from '../../core/clock.js';
 import { formatCidr, maskV4, parseCidr, type Cidr4 } from '../../core/cidr.js';
 import { formatIPv4, parseIPv4, type IPv4 } from '../../core/ip.js';
 import { err, ok, type Result } from '../../core/result.js';
 import type { NetDevice } from '../netdev.js';
+import { Conntrack, type ConntrackOptions } from '../conntrack/conntrack.js';
+import { NetfilterRunner } from '../nftables/nf-runner.js';
+import type { NetfilterRuleset } from '../nftables/nf-types.js';
 import { Fabric, type TraceOptions } from './fabric.js';
 import { LogicalSwitch } from './logical-switch.js';
+import { netfilterHook, routerNetfilterOptions } from './netfilter-hook.js';
+import { seededRng, hashString } from './rng.js';
 import { Router, type PacketHook } from './router.js';
 import type { Drive, Link } from './scheduler.js';
 import type { HopRecord } from './trace.js';
@@ -27,6 +40,7 @@ export const GENERIC_LAB_DEFAULTS = {
   nodeCidr: '10.190.5.0/24',
   /** Node N (in order of addNode, from 0) gets 10.244.N.0/24. */
   podCidrBase: '10.244.0.0',
+  externalCidr: '192.168.50.0/24',
 } as const;
 
 export interface GenericLabOptions {
@@ -36,6 +50,21 @@ export interface GenericLabOptions {
   readonly hopBudget?: number;
   readonly nodeCidr?: string;
   readonly arpTimeoutMs?: number;
+  /** The external segment behind the edge router (default 192.168.50.0/24; the edge is its .1). */
+  readonly externalCidr?: string;
+}
+
+export interface EnableNetfilterOptions {
+  /** Seeds numgen random / -m statistic (default: derived from the node name). */
+  readonly seed?: number;
+  readonly conntrack?: ConntrackOptions;
+  /** Runner trace lines in fabric traces (default true). */
+  readonly trace?: boolean;
+}
+
+export interface NodeNetfilter {
+  readonly runner: NetfilterRunner;
+  readonly conntrack: Conntrack;
 }
 
 export type GenericLabError =
@@ -78,6 +107,9 @@ export class GenericLab {
   readonly fabric: Fabric;
   readonly nodeNetwork: LogicalSwitch;
   readonly nodeCidr: Cidr4;
+  /** Joins the node network (its .1) and the external segment (its .1). */
+  readonly edge: Router;
+  readonly external: { readonly cidr: Cidr4; readonly gateway: IPv4; readonly segment: LogicalSwitch };
   private readonly clock: Clock;
   private readonly opts: GenericLabOptions;
   private readonly nodes = new Map<string, GenericNode>();
@@ -97,6 +129,20 @@ export class GenericLab {
     if (!c.ok || c.value.family !== 4) throw new Error(`bad node CIDR ${opts.nodeCidr ?? ''}`);
     this.nodeCidr = c.value;
     this.nodeNetwork = new LogicalSwitch({ name: 'node-network', arpSuppression: false });
+    const ec = parseCidr(opts.externalCidr ?? GENERIC_LAB_DEFAULTS.externalCidr);
+    if (!ec.ok || ec.value.family !== 4) throw new Error(`bad external CIDR ${opts.externalCidr ?? ''}`);
+    const external = new LogicalSwitch({ name: 'external', arpSuppression: false });
+    this.external = { cidr: ec.value, gateway: (ec.value.base + 1) as IPv4, segment: external };
+    this.edge = new Router({ name: 'edge', clock: this.clock, ...(opts.arpTimeoutMs !== undefined ? { arpTimeoutMs: opts.arpTimeoutMs } : {}) });
+    const edgeNodes = this.edge.addInterface({ name: 'node-network', mac: this.nextMac++, ip: this.edgeAddress, prefix: this.nodeCidr.prefix });
+    this.fabric.connect('node-network/edge', this.nodeNetwork.addPort('edge'), edgeNodes);
+    const edgeExt = this.edge.addInterface({ name: 'external', mac: this.nextMac++, ip: this.external.gateway, prefix: ec.value.prefix });
+    this.fabric.connect('external/edge', external.addPort('edge'), edgeExt);
+  }
+
+  /** The edge router's address on the node network (its .1): every node's default gateway. */
+  get edgeAddress(): IPv4 {
+    return (this.nodeCidr.base + 1) as IPv4;
   }
 
   addNode(name: string, nodeIp: IPv4 | string, podCidr?: string): Result<GenericNode, GenericLabError> {
@@ -104,6 +150,7 @@ export class GenericLab {
     const ip = addr(nodeIp);
     if (!ip.ok) return ip;
     if (!inCidr(this.nodeCidr, ip.value)) return err({ code: 'ip-outside-subnet', ip: formatIPv4(ip.value), cidr: formatCidr(this.nodeCidr) });
+    if (ip.value === this.edgeAddress) return err({ code: 'bad-address', value: formatIPv4(ip.value), message: 'the edge router holds this address' });
     const base = addr(GENERIC_LAB_DEFAULTS.podCidrBase);
     if (!base.ok) return base;
     const text = podCidr ?? `${formatIPv4((base.value + (this.nodes.size << 8)) as IPv4)}/24`;
@@ -123,6 +170,9 @@ export class GenericLab {
       router.addRoute(other.podCidr.base, other.podCidr.prefix, other.nodeIp);
       other.router.addRoute(cidr.base, cidr.prefix, ip.value);
     }
+    // Replies to external clients (and anything else off-cluster) leave via the edge.
+    if (ip.value !== this.edgeAddress) router.addRoute(0 as IPv4, 0, this.edgeAddress);
+    this.edge.addRoute(cidr.base, cidr.prefix, ip.value);
     this.nodes.set(name, node);
     return ok(node);
   }
@@ -182,9 +232,14 @@ export class GenericLab {
     return ok(undefined);
   }
 
-  /** Links a device (an external client, say) to "node-network" or "<node>/cni0". */
+  /** Links a device (an external client, say) to "external", "node-network" or "<node>/cni0". */
   attachHost(segment: string, device: NetDevice): Result<Link, GenericLabError> {
-    const ls = segment === 'node-network' ? this.nodeNetwork : [...this.nodes.values()].find((n) => n.cni0.name === segment)?.cni0;
+    const ls =
+      segment === 'node-network'
+        ? this.nodeNetwork
+        : segment === 'external'
+          ? this.external.segment
+          : [...this.nodes.values()].find((n) => n.cni0.name === segment)?.cni0;
     if (ls === undefined) return err({ code: 'unknown-segment', segment });
     if (this.fabric.scheduler.linkOf(device) !== undefined) return err({ code: 'already-connected', device: device.name });
     return ok(this.fabric.connect(`${ls.name}/${device.name}`, device, ls.addPort(device.name)));
@@ -196,6 +251,26 @@ export class GenericLab {
     if (n === undefined) return err({ code: 'unknown-node', node });
     n.router.setHook(hook);
     return ok(undefined);
+  }
+
+  /**
+   * Runs `rulesets` (nftables and/or iptables, owned by the caller and reloaded in place)
+   * on the node's packets: a fresh Conntrack and NetfilterRunner (local addresses = the
+   * node router's; masquerade = the out interface's address: eth0 -> node IP, cni0 -> the
+   * pod gateway) installed on the node router's hooks. Replaces any earlier hook.
+   */
+  enableNetfilter(node: string, rulesets: readonly NetfilterRuleset[], opts: EnableNetfilterOptions = {}): Result<NodeNetfilter, GenericLabError> {
+    const n = this.nodes.get(node);
+    if (n === undefined) return err({ code: 'unknown-node', node });
+    const conntrack = new Conntrack(opts.conntrack ?? {});
+    const runner = new NetfilterRunner({
+      conntrack,
+      rulesets,
+      ...routerNetfilterOptions(n.router),
+      random: seededRng(opts.seed ?? hashString(node)),
+    });
+    n.router.setHook(netfilterHook(runner, opts.trace !== undefined ? { trace: opts.trace } : {}));
+    return ok({ runner, conntrack });
   }
 
   setLoss(linkName: string, p: number): boolean {

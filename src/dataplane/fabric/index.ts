@@ -30,6 +30,7 @@ export {
   type InterfaceOptions,
   type LocalHandler,
   type PacketHook,
+  type RejectWith,
   type RouterInterface,
   type RouterOptions,
   type RouterStats,
@@ -45,7 +46,17 @@ export {
   type PodAttachment,
   type PodSpec,
 } from './nsx-lab.js';
-export { GENERIC_LAB_DEFAULTS, GenericLab, type GenericLabError, type GenericLabOptions, type GenericNode, type GenericPodSpec } from './generic-lab.js';
+export {
+  GENERIC_LAB_DEFAULTS,
+  GenericLab,
+  type EnableNetfilterOptions,
+  type GenericLabError,
+  type GenericLabOptions,
+  type GenericNode,
+  type GenericPodSpec,
+  type NodeNetfilter,
+} from './generic-lab.js';
+export { netfilterHook, rejectWith, routerNetfilterOptions, type NetfilterHookOptions } from './netfilter-hook.js';
 export { SimpleHost, type SendOptions, type SimpleHostCounters, type SimpleHostOptions } from './simple-host.js';
 export { seededRng, type Rng } from './rng.js';
 export { firstPacket, type FirstPacketProto, type FirstPacketSpec } from './first-packet.js';

@@ -7,7 +7,25 @@ import type { FabricPort } from './fabric-port.js';
 import type { Router } from './router.js';
 
 export type HookName = 'prerouting' | 'input' | 'forward' | 'output' | 'postrouting';
-export type HookVerdict = { readonly kind: 'accept' } | { readonly kind: 'drop'; readonly reason: string };
+/**
+ * What a REJECT answers with (iptables `--reject-with` names; nft's `reject with icmp X` /
+ * `icmpx X` / `tcp reset` map onto these). The router sends the answer, then drops the packet.
+ */
+export type RejectWith =
+  | 'icmp-net-unreachable'
+  | 'icmp-host-unreachable'
+  | 'icmp-proto-unreachable'
+  | 'icmp-port-unreachable'
+  | 'icmp-net-prohibited'
+  | 'icmp-host-prohibited'
+  | 'icmp-admin-prohibited'
+  | 'tcp-reset';
+
+/** `trace`: lines (e.g. netfilter rule hits) the router puts into a fabric trace of the packet. */
+export type HookVerdict =
+  | { readonly kind: 'accept'; readonly trace?: readonly string[] }
+  | { readonly kind: 'drop'; readonly reason: string; readonly trace?: readonly string[] }
+  | { readonly kind: 'reject'; readonly with: RejectWith; readonly reason?: string; readonly trace?: readonly string[] };
 
 export interface HookPacket {
   /** Mutable: rewrite addresses/ports in place; the router re-emits with fresh checksums. */
@@ -17,6 +35,8 @@ export interface HookPacket {
   /** Known at forward and postrouting. */
   readonly outIface?: string;
   readonly now: number;
+  /** The packet is being traced: a hook may return `trace` lines (costly work can be skipped otherwise). */
+  readonly traced?: boolean;
 }
 
 export type PacketHook = (hook: HookName, pkt: HookPacket) => HookVerdict;
@@ -65,6 +85,8 @@ export interface RouterStats {
   netUnreachable: number;
   hostUnreachable: number;
   portUnreachable: number;
+  /** Packets a hook rejected (answered with an ICMP error or a TCP RST, then dropped). */
+  rejected: number;
   arpRequestsSent: number;
   arpRepliesSent: number;
 }

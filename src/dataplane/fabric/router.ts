@@ -28,9 +28,10 @@ import { FabricPort, type FrameMeta } from './fabric-port.js';
 import { formatRouteTable, RouteTable, routeText, type Route } from './route-table.js';
 import type { FabricDropReason } from './trace.js';
 import { dstMacOf, etherTypeOf, isGroupMac, l3OffsetOf } from './vlan-bytes.js';
-import type { HookName, HookPacket, HookVerdict, InterfaceOptions, LocalHandler, PacketHook, RouterInterface, RouterOptions, RouterStats } from './router-types.js';
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../wire/tcp.js';
+import type { HookName, HookPacket, HookVerdict, InterfaceOptions, LocalHandler, PacketHook, RejectWith, RouterInterface, RouterOptions, RouterStats } from './router-types.js';
 
-export type { HookName, HookPacket, HookVerdict, InterfaceOptions, LocalHandler, PacketHook, RouterInterface, RouterOptions, RouterStats } from './router-types.js';
+export type { HookName, HookPacket, HookVerdict, InterfaceOptions, LocalHandler, PacketHook, RejectWith, RouterInterface, RouterOptions, RouterStats } from './router-types.js';
 
 interface Pkt {
   frame: Frame;
@@ -59,6 +60,23 @@ interface Resolution {
 
 
 const ACCEPT: HookVerdict = { kind: 'accept' };
+
+/** Destination-unreachable codes (RFC 792, RFC 1812) of the ICMP rejects. */
+const REJECT_CODE: Record<Exclude<RejectWith, 'tcp-reset'>, number> = {
+  'icmp-net-unreachable': 0,
+  'icmp-host-unreachable': 1,
+  'icmp-proto-unreachable': 2,
+  'icmp-port-unreachable': 3,
+  'icmp-net-prohibited': 9,
+  'icmp-host-prohibited': 10,
+  'icmp-admin-prohibited': 13,
+};
+
+function verdictText(v: HookVerdict): string {
+  if (v.kind === 'accept') return 'accept';
+  if (v.kind === 'drop') return `drop (${v.reason})`;
+  return v.reason === undefined ? `reject with ${v.with}` : `reject with ${v.with} (${v.reason})`;
+}
 const ip4 = (n: number) => formatIPv4(n as IPv4);
 
 export class Router {
@@ -72,6 +90,7 @@ export class Router {
     netUnreachable: 0,
     hostUnreachable: 0,
     portUnreachable: 0,
+    rejected: 0,
     arpRequestsSent: 0,
     arpRepliesSent: 0,
   };
@@ -240,7 +259,8 @@ export class Router {
     if (toHost && this.hostIface !== undefined && this.hostIface.port.connected) {
       meta.trace?.add({ kind: 'router-local', hop: meta.hops, router: this.name, iface: ifName, action: `${ip4(p.ip.dst)} is local: to the host stack via ${this.hostIface.name}` });
       const route: Route = { prefix: p.ip.dst, len: 32, iface: this.hostIface.name, kind: 'connected' };
-      return this.egress(p, route, p.ip.ttl, meta);
+      // Local delivery ends at INPUT (Linux has no POSTROUTING on the way in).
+      return this.egress(p, route, p.ip.ttl, meta, false);
     }
     if (this.localHandler !== undefined && this.localHandler(this.hookPacket(p), this)) {
       meta.trace?.add({ kind: 'router-local', hop: meta.hops, router: this.name, iface: ifName, action: `${ip4(p.ip.dst)}: consumed by the local handler` });
@@ -298,10 +318,10 @@ export class Router {
     return true;
   }
 
-  private egress(p: Pkt, route: Route, ttl: number, meta: FrameMeta): void {
+  private egress(p: Pkt, route: Route, ttl: number, meta: FrameMeta, postrouting = true): void {
     const out = this.ifaces.get(route.iface);
     if (out === undefined) return this.drop(meta, { kind: 'no-route', dst: ip4(p.ip.dst) });
-    if (!this.runHook('postrouting', p, meta, out.name)) return;
+    if (postrouting && !this.runHook('postrouting', p, meta, out.name)) return;
     const nextHop = (route.via ?? p.ip.dst) as IPv4;
     const bytes = this.build(p, out, ttl);
     const mac = this.neighbors.get(out.name)?.get(nextHop);
@@ -453,13 +473,14 @@ export class Router {
 
   // ---- hooks and drops ----------------------------------------------------------------
 
-  private hookPacket(p: Pkt, outIface?: string): HookPacket {
+  private hookPacket(p: Pkt, outIface?: string, traced = false): HookPacket {
     return {
       frame: p.frame,
       ip: p.ip,
       now: this.clock.now(),
       ...(p.inIface !== undefined ? { inIface: p.inIface.name } : {}),
       ...(outIface !== undefined ? { outIface } : {}),
+      ...(traced ? { traced } : {}),
     };
   }
 
@@ -468,11 +489,65 @@ export class Router {
     if (hook === undefined) return true;
     // The hook may rewrite the repr: from here on the bytes are re-emitted.
     p.dirty = true;
-    const v = hook(name, this.hookPacket(p, outIface)) ?? ACCEPT;
-    if (meta.trace !== undefined) meta.trace.add({ kind: 'hook', hop: meta.hops, device: this.name, hook: name, verdict: v.kind === 'accept' ? 'accept' : `drop (${v.reason})` });
+    const tr = meta.trace;
+    const v = hook(name, this.hookPacket(p, outIface, tr !== undefined)) ?? ACCEPT;
+    if (tr !== undefined) {
+      if (v.trace !== undefined && v.trace.length > 0) tr.add({ kind: 'netfilter', hop: meta.hops, device: this.name, hook: name, lines: v.trace });
+      tr.add({ kind: 'hook', hop: meta.hops, device: this.name, hook: name, verdict: verdictText(v) });
+    }
     if (v.kind === 'accept') return true;
-    this.drop(meta, { kind: 'filtered', hook: name, reason: v.reason });
+    if (v.kind === 'drop') {
+      this.drop(meta, { kind: 'filtered', hook: name, reason: v.reason });
+      return false;
+    }
+    this.stats.rejected++;
+    this.reject(v.with, p, meta);
+    this.drop(meta, { kind: 'filtered', hook: name, reason: v.reason ?? `reject with ${v.with}` });
     return false;
+  }
+
+  /**
+   * Answers a rejected packet the way Linux's REJECT does. TCP reset (nf_send_reset):
+   * from the packet's destination address and port; seq = the packet's ack when it had
+   * ACK, else 0 with RST+ACK acknowledging it; never about an RST. ICMP
+   * (nf_send_unreach -> icmp_send): about neither an ICMP error nor a non-initial
+   * fragment; sourced from the destination when that is one of our addresses, else from
+   * an address of ours towards the sender (the inbound interface's, icmp_send's route
+   * choice for a forwarded packet).
+   */
+  private reject(how: RejectWith, p: Pkt, meta: FrameMeta): void {
+    const l3 = p.frame.l3;
+    if (l3.kind !== 'ipv4') return;
+    const src = p.ip.src;
+    if (src === 0 || src >>> 0 >= 0xe0000000 || p.ip.fragmentOffset !== 0) return;
+    if (how === 'tcp-reset') {
+      if (l3.l4.kind !== 'tcp') return;
+      const t = l3.l4.tcp;
+      if (t.flags & TCP_RST) return;
+      const hasAck = (t.flags & TCP_ACK) !== 0;
+      const len = t.payload.length + (t.flags & TCP_SYN ? 1 : 0) + (t.flags & TCP_FIN ? 1 : 0);
+      const rst = {
+        srcPort: t.dstPort,
+        dstPort: t.srcPort,
+        seq: hasAck ? t.ack : 0,
+        ack: hasAck ? 0 : (t.seq + len) >>> 0,
+        flags: hasAck ? TCP_RST : TCP_RST | TCP_ACK,
+        window: 0,
+        urgentPointer: 0,
+        options: EMPTY_BYTES,
+        payload: EMPTY_BYTES,
+      };
+      meta.trace?.add({ kind: 'reject', hop: meta.hops, router: this.name, answer: `TCP RST ${ip4(p.ip.dst)}:${t.dstPort} > ${ip4(src)}:${t.srcPort}` });
+      this.originate(p.ip.dst, src, { kind: 'tcp', tcp: rst }, meta);
+      return;
+    }
+    if (l3.l4.kind === 'icmp' && isIcmpErrorType(icmpTypeCode(l3.l4.icmp).type)) return;
+    const from = this.local.has(p.ip.dst) ? p.ip.dst : (p.inIface?.ip ?? (this.local.has(src) ? src : this.anyAddress()));
+    if (from === undefined) return;
+    const datagram = p.bytes !== undefined && !p.dirty ? p.bytes.subarray(p.l3off) : emitFrame(p.frame).subarray(14);
+    const icmp: IcmpRepr = { kind: 'dest-unreachable', code: REJECT_CODE[how], nextHopMtu: 0, original: icmpQuote(datagram) };
+    meta.trace?.add({ kind: 'reject', hop: meta.hops, router: this.name, answer: `ICMP ${how.slice(5)} ${ip4(from)} > ${ip4(src)}` });
+    this.originate(from, src, { kind: 'icmp', icmp }, meta);
   }
 
   private drop(meta: FrameMeta, reason: FabricDropReason): void {

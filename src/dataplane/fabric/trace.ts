@@ -77,6 +77,10 @@ export type HopRecord =
       readonly dst: string;
     }
   | { readonly kind: 'hook'; readonly hop: number; readonly device: string; readonly hook: string; readonly verdict: string }
+  /** What a packet filter at a hook did (netfilter: conntrack, chains, rules that matched, NAT), one line each. */
+  | { readonly kind: 'netfilter'; readonly hop: number; readonly device: string; readonly hook: string; readonly lines: readonly string[] }
+  /** The answer a router sends for a rejected packet ("TCP RST a:p > b:q", "ICMP port-unreachable a > b"). */
+  | { readonly kind: 'reject'; readonly hop: number; readonly router: string; readonly answer: string }
   | { readonly kind: 'deliver'; readonly hop: number; readonly device: string; readonly delivered: boolean; readonly frame: string }
   | { readonly kind: 'drop'; readonly hop: number; readonly device: string; readonly reason: FabricDropReason };
 
@@ -249,6 +253,12 @@ export function formatTrace(records: readonly HopRecord[]): string {
         break;
       case 'hook':
         out.push(`     ${r.device} ${r.hook}: ${r.verdict}`);
+        break;
+      case 'netfilter':
+        for (const l of r.lines) out.push(`     ${r.device} | ${l}`);
+        break;
+      case 'reject':
+        out.push(`     ${r.router}: REJECT, sends ${r.answer}`);
         break;
       case 'deliver':
         out.push('', `${h}${r.delivered ? 'delivered to' : 'would be delivered to (dry run)'} ${r.device}: ${r.frame}`);

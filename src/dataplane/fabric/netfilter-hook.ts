@@ -1,0 +1,163 @@
+// The glue between a Router's hook points and a NetfilterRunner (../nftables): the
+// loaded nftables/iptables programs run packet by packet, with conntrack and NAT, on
+// the router's traffic.
+//
+// The router hands every hook a fresh HookPacket but the same Frame object for all the
+// hooks of one packet on one router, so the runner's per-packet state (the skb: FlowKey,
+// mark, conntrack state) is kept in a WeakMap keyed on the frame. After each hook the
+// skb's addresses and ports (the ICMP echo id, the quoted datagram of an ICMP error) are
+// written back into the frame in place; the router then routes on the rewritten
+// destination and re-emits the frame with fresh checksums.
+import type { CtQuotedTuple } from '../conntrack/types.js';
+import { IP_PROTO_ICMP } from '../flow-key.js';
+import type { NetfilterRunner, NetfilterRunnerOptions, NfSkb } from '../nftables/nf-runner.js';
+import { formatNfTrace } from '../nftables/nf-trace.js';
+import type { NfHook, NfRejectWith, NfVerdict } from '../nftables/nf-types.js';
+import { flowKeyFromFrame } from '../wire/flow-key-frame.js';
+import type { Frame } from '../wire/frame.js';
+import { l4Length } from '../wire/frame.js';
+import { applyQuoteTupleToFrame, icmpErrorQuoteOf } from '../wire/icmp-quote.js';
+import { ipv4HeaderLength } from '../wire/ipv4.js';
+import type { HookName, HookPacket, HookVerdict, PacketHook, RejectWith } from './router-types.js';
+import type { Router } from './router.js';
+import type { IPv4 } from '../../core/ip.js';
+
+export interface NetfilterHookOptions {
+  /** Put the runner's trace (conntrack, chains, rules that matched, NAT) into fabric traces; default true. */
+  readonly trace?: boolean;
+}
+
+interface PacketState {
+  readonly skb: NfSkb;
+  /** The quote last written into the frame (the runner replaces skb.quoted when it translates it). */
+  quote: CtQuotedTuple | undefined;
+}
+
+const ACCEPT: HookVerdict = { kind: 'accept' };
+
+/** A PacketHook running `runner` on the router's packets. */
+export function netfilterHook(runner: NetfilterRunner, opts: NetfilterHookOptions = {}): PacketHook {
+  const packets = new WeakMap<Frame, PacketState>();
+  const wantTrace = opts.trace !== false;
+  return (hook: HookName, p: HookPacket): HookVerdict => {
+    const frame = p.frame;
+    if (frame.l3.kind !== 'ipv4') return ACCEPT;
+    let st = packets.get(frame);
+    if (st === undefined) {
+      st = newState(hook, p);
+      packets.set(frame, st);
+    }
+    const skb = st.skb;
+    skb.oif = p.outIface ?? '';
+    const traced = wantTrace && p.traced === true;
+    const r = runner.hook(hook as NfHook, skb, p.now, traced ? { trace: true } : {});
+    writeBack(frame, st);
+    const trace = traced && r.trace !== undefined ? formatNfTrace(r.trace) : undefined;
+    return toHookVerdict(r.verdict, trace);
+  };
+}
+
+/** Runner options from a router's addresses: local = every interface and loopback address; masquerade/redirect = the interface's. */
+export function routerNetfilterOptions(router: Router): Pick<NetfilterRunnerOptions, 'localAddresses' | 'masqueradeAddress' | 'redirectAddress'> {
+  const local: number[] = [...router.loopbackAddresses()];
+  for (const i of router.interfaces()) if (i.ip !== undefined) local.push(i.ip);
+  return {
+    localAddresses: local,
+    masqueradeAddress: (oif) => router.iface(oif)?.ip,
+    redirectAddress: (iif) => router.iface(iif)?.ip,
+  };
+}
+
+function newState(hook: HookName, p: HookPacket): PacketState {
+  const frame = p.frame;
+  const l3 = frame.l3;
+  const key = flowKeyFromFrame(frame, 0);
+  let payloadLength = 0;
+  let bytes = 0;
+  let icmpId: number | undefined;
+  let quote: CtQuotedTuple | undefined;
+  if (l3.kind === 'ipv4') {
+    const l4 = l3.l4;
+    bytes = ipv4HeaderLength(l3.ip) + l4Length(l4);
+    if (l4.kind === 'tcp') payloadLength = l4.tcp.payload.length;
+    else if (l4.kind === 'udp') payloadLength = l4.udp.payload.length;
+    else if (l4.kind === 'icmp') {
+      const m = l4.icmp;
+      if (m.kind === 'echo-request' || m.kind === 'echo-reply') icmpId = m.ident;
+      else quote = icmpErrorQuoteOf(frame);
+    }
+  }
+  // A locally sent packet (OUTPUT first) has no input interface, whatever link it came over.
+  const skb: NfSkb = {
+    key,
+    mark: 0,
+    iif: hook === 'output' ? '' : (p.inIface ?? ''),
+    oif: '',
+    bytes,
+    payloadLength,
+    ...(icmpId !== undefined ? { icmpId } : {}),
+    ...(quote !== undefined ? { quoted: quote } : {}),
+  };
+  return { skb, quote };
+}
+
+function writeBack(frame: Frame, st: PacketState): void {
+  const l3 = frame.l3;
+  if (l3.kind !== 'ipv4') return;
+  const k = st.skb.key;
+  const ip = l3.ip;
+  if (ip.src !== k.nwSrc) ip.src = k.nwSrc as IPv4;
+  if (ip.dst !== k.nwDst) ip.dst = k.nwDst as IPv4;
+  const l4 = l3.l4;
+  if (l4.kind === 'tcp') {
+    l4.tcp.srcPort = k.tpSrc;
+    l4.tcp.dstPort = k.tpDst;
+  } else if (l4.kind === 'udp') {
+    l4.udp.srcPort = k.tpSrc;
+    l4.udp.dstPort = k.tpDst;
+  } else if (l4.kind === 'icmp' && k.nwProto === IP_PROTO_ICMP) {
+    const m = l4.icmp;
+    const id = st.skb.icmpId;
+    if ((m.kind === 'echo-request' || m.kind === 'echo-reply') && id !== undefined) m.ident = id;
+    const q = st.skb.quoted;
+    if (q !== undefined && q !== st.quote) {
+      applyQuoteTupleToFrame(frame, q);
+      st.quote = q;
+    }
+  }
+}
+
+function toHookVerdict(v: NfVerdict, trace: readonly string[] | undefined): HookVerdict {
+  const t = trace !== undefined ? { trace } : {};
+  switch (v.kind) {
+    case 'accept':
+      return trace === undefined ? ACCEPT : { kind: 'accept', ...t };
+    case 'drop':
+      return { kind: 'drop', reason: v.reason ?? 'netfilter drop', ...t };
+    case 'reject':
+      return { kind: 'reject', with: rejectWith(v.with), ...t };
+  }
+}
+
+/** nft (`icmp`/`icmpx` type names) and iptables (`--reject-with` without `icmp-`) names to the router's. */
+export function rejectWith(w: NfRejectWith): RejectWith {
+  if (w.kind === 'tcp-reset') return 'tcp-reset';
+  switch (w.type.replace(/^icmp-/, '')) {
+    case 'net-unreachable':
+    case 'no-route':
+      return 'icmp-net-unreachable';
+    case 'host-unreachable':
+      return 'icmp-host-unreachable';
+    case 'prot-unreachable':
+    case 'proto-unreachable':
+      return 'icmp-proto-unreachable';
+    case 'net-prohibited':
+      return 'icmp-net-prohibited';
+    case 'host-prohibited':
+      return 'icmp-host-prohibited';
+    case 'admin-prohibited':
+      return 'icmp-admin-prohibited';
+    default:
+      return 'icmp-port-unreachable';
+  }
+}
