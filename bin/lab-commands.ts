@@ -2,6 +2,8 @@
 // channel (./emulator-admin.ts):
 //   svcnet ofctl dump-flows|dump-groups|dump-conntrack|dump-ports <node>
 //   svcnet vsctl show <node>
+//   svcnet nft list ruleset <node>       (--proxy-mode nftables)
+//   svcnet iptables-save <node>          (--proxy-mode iptables)
 //   svcnet conntrack -L <node>
 //   svcnet exec <client|node> -- CMD [ARGS...]
 //   svcnet trace --from <ns/pod|node|client> --to <ip|name>[:port] [--proto tcp|udp|icmp]
@@ -117,6 +119,25 @@ export function registerLabCommands(program: Command): void {
         return;
       }
       process.exitCode = await runView(o.stateDir, 'GET', nodePath(node, 'conntrack'));
+    });
+
+  program
+    .command('nft')
+    .description("a node's nftables ruleset in kube-proxy mode (--proxy-mode nftables)")
+    .command('list')
+    .command('ruleset <node>')
+    .description('the ruleset with live counters (nft list ruleset)')
+    .addOption(stateDirOption())
+    .action(async (node: string, o: { stateDir: string }) => {
+      process.exitCode = await runView(o.stateDir, 'GET', nodePath(node, 'nft-list-ruleset'));
+    });
+
+  program
+    .command('iptables-save <node>')
+    .description("a node's iptables rules with packet and byte counters in kube-proxy mode (iptables-save -c; --proxy-mode iptables)")
+    .addOption(stateDirOption())
+    .action(async (node: string, o: { stateDir: string }) => {
+      process.exitCode = await runView(o.stateDir, 'GET', nodePath(node, 'iptables-save'));
     });
 
   program

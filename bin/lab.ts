@@ -8,11 +8,13 @@ import { loadOrCreateTls } from '../src/apiserver/tls.js';
 import { RestClient, Resources } from '../src/client/index.js';
 import { startControllers } from '../src/controllers/index.js';
 import { createLogger } from '../src/core/index.js';
-import { NodeAgent, routeByNode } from '../src/node/index.js';
+import { NodeAgent, routeByNode, type NodeAgentConfig, type PodRuntime } from '../src/node/index.js';
 import { SqliteStore } from '../src/store/index.js';
 import { startEmulator } from './emulator.js';
 import { clusterDnsApp } from './dns-app.js';
 import { startNsxProxies } from './proxies.js';
+import { startGenericEmulator } from './emulator-generic.js';
+import { startKubeProxies } from './kube-proxies.js';
 import { startClusterDns } from '../src/dns/index.js';
 import { corednsDeployment, ensureObject, kubeDnsService } from './lab-objects.js';
 import type { KubeObject } from '../src/api/index.js';
@@ -28,7 +30,12 @@ export interface LabOptions {
   /** Host address/port of the cluster DNS's /metrics (default 127.0.0.1:9153, CoreDNS's port). */
   readonly dnsMetricsAddress?: string;
   readonly dnsMetricsPort?: number;
+  /** openflow (default): the NSX lab; nftables / iptables: generic Kubernetes with kube-proxy. */
+  readonly proxyMode?: ProxyMode;
 }
+
+export type ProxyMode = 'openflow' | 'nftables' | 'iptables';
+export const PROXY_MODES: readonly ProxyMode[] = ['openflow', 'nftables', 'iptables'];
 
 export interface Lab {
   readonly server: string;
@@ -37,6 +44,7 @@ export interface Lab {
   readonly dns: string;
   /** host:port of the cluster DNS metrics (curl http://127.0.0.1:9153/metrics). */
   readonly dnsMetrics: string;
+  readonly proxyMode: ProxyMode;
   stop(): Promise<void>;
 }
 
@@ -48,10 +56,12 @@ export const LAB = {
   advertisePort: 6443,
   extraNamespaces: ['nsx-system'],
   nodes: [
-    { nodeName: 'k8s-master', internalIP: '10.190.5.10', role: 'control-plane' },
-    { nodeName: 'k8s-node1', internalIP: '10.190.5.11', role: 'worker' },
-    { nodeName: 'k8s-node2', internalIP: '10.190.5.12', role: 'worker' },
+    { nodeName: 'k8s-master', internalIP: '10.190.5.10', role: 'control-plane', podCIDR: '10.244.0.0/24' },
+    { nodeName: 'k8s-node1', internalIP: '10.190.5.11', role: 'worker', podCIDR: '10.244.1.0/24' },
+    { nodeName: 'k8s-node2', internalIP: '10.190.5.12', role: 'worker', podCIDR: '10.244.2.0/24' },
   ],
+  /** kube-proxy --cluster-cidr in the generic lab (the nodes' podCIDRs are carved from it). */
+  clusterCIDR: '10.244.0.0/16',
 } as const;
 
 function loadOrCreateToken(dir: string): string {
@@ -143,23 +153,46 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     });
     cleanups.push(() => dns.stop());
 
-    // The emulated NSX network the pods run on (and its admin channel for `svcnet ofctl|vsctl|conntrack|trace`).
-    opts.progress('building the emulated network');
-    const emulator = await startEmulator({ stateDir: opts.stateDir, nodes: LAB.nodes, log: log.child('emulator'), dnsServerApp: clusterDnsApp(dns.handler, { metrics: dns.metrics }) });
-    cleanups.push(() => emulator.stop());
+    // The emulated network the pods run on (and its admin channel for `svcnet ofctl|nft|conntrack|trace|exec`).
+    const mode = opts.proxyMode ?? 'openflow';
+    const dnsServerApp = clusterDnsApp(dns.handler, { metrics: dns.metrics });
+    const nodes = LAB.nodes.map(({ podCIDR, ...n }) => n);
+    let runtimeFor: (node: string) => PodRuntime;
+    let nodeConfig: (n: (typeof LAB.nodes)[number]) => NodeAgentConfig;
+    let startProxies: () => { ready(): Promise<void>; stop(): void };
+    if (mode === 'openflow') {
+      opts.progress('building the emulated NSX network (Tier-0, Tier-1s, br-int on every node)');
+      const emulator = await startEmulator({ stateDir: opts.stateDir, nodes, log: log.child('emulator'), dnsServerApp });
+      cleanups.push(() => emulator.stop());
+      runtimeFor = (n) => emulator.runtimeFor(n);
+      nodeConfig = ({ podCIDR, ...n }) => ({ ...n });
+      startProxies = () => {
+        opts.progress('starting NSX kube proxies (br-int flows and groups on every node)');
+        return startNsxProxies(emulator.lab, nodes, clientFor, log.child('nsx-kube-proxy'));
+      };
+    } else {
+      opts.progress(`building the emulated generic network (pod CIDRs ${LAB.nodes.map((n) => n.podCIDR).join(', ')}; ${mode} on every node)`);
+      const emulator = await startGenericEmulator({ stateDir: opts.stateDir, mode, nodes: LAB.nodes, log: log.child('emulator'), dnsServerApp });
+      cleanups.push(() => emulator.stop());
+      runtimeFor = (n) => emulator.runtimeFor(n);
+      nodeConfig = (n) => ({ ...n, ipam: { mode: 'node-cidr' } });
+      startProxies = () => {
+        opts.progress(`starting kube-proxy (${mode} mode) on every node`);
+        return startKubeProxies(emulator, nodes, LAB.clusterCIDR, clientFor, log.child('kube-proxy'));
+      };
+    }
 
     const agents = new Map<string, NodeAgent>();
     opts.progress(`starting node agents ${LAB.nodes.map((n) => n.nodeName).join(', ')}`);
     for (const n of LAB.nodes) {
-      const agent = new NodeAgent({ client: clientFor(`kubelet/${n.nodeName}`), runtime: emulator.runtimeFor(n.nodeName), config: { ...n }, log: log.child(`kubelet/${n.nodeName}`) });
+      const agent = new NodeAgent({ client: clientFor(`kubelet/${n.nodeName}`), runtime: runtimeFor(n.nodeName), config: nodeConfig(n), log: log.child(`kubelet/${n.nodeName}`) });
       agents.set(n.nodeName, agent);
     }
     api.setConnector(routeByNode((name) => agents.get(name)?.connector));
     await Promise.all([...agents.values()].map((a) => a.start()));
     cleanups.push(() => Promise.all([...agents.values()].map((a) => a.stop())));
 
-    opts.progress('starting NSX kube proxies (br-int flows and groups on every node)');
-    const proxies = startNsxProxies(emulator.lab, LAB.nodes, clientFor, log.child('nsx-kube-proxy'));
+    const proxies = startProxies();
     cleanups.push(() => proxies.stop());
 
     opts.progress('starting controllers (deployment, replicaset, scheduler, garbage collector, endpointslice, endpoints)');
@@ -174,7 +207,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     const kubeconfig = join(opts.stateDir, 'kubeconfig');
     writeFileSync(kubeconfig, kubeconfigYaml(api.url, tls.caCertPem, token), { mode: 0o600 });
     opts.progress(`API server listening on ${api.url}`);
-    return { server: api.url, kubeconfig, dns: `${dns.server.address}:${dns.server.port}`, dnsMetrics: `${metricsAddress}:${dns.metricsPort ?? ''}`, stop: stopAll };
+    return { proxyMode: mode, server: api.url, kubeconfig, dns: `${dns.server.address}:${dns.server.port}`, dnsMetrics: `${metricsAddress}:${dns.metricsPort ?? ''}`, stop: stopAll };
   } catch (e) {
     await stopAll();
     throw e;

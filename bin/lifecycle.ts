@@ -4,7 +4,17 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startLab } from './lab.js';
+import { startLab, type ProxyMode } from './lab.js';
+
+export interface UpOptions {
+  readonly stateDir: string;
+  readonly detach: boolean;
+  readonly port: number;
+  readonly address: string;
+  readonly dnsPort: number;
+  readonly dnsMetricsPort: number;
+  readonly proxyMode: ProxyMode;
+}
 
 interface RunInfo {
   readonly pid: number;
@@ -12,6 +22,7 @@ interface RunInfo {
   readonly kubeconfig: string;
   readonly dns?: string;
   readonly dnsMetrics?: string;
+  readonly proxyMode?: string;
   readonly startedAt: string;
 }
 
@@ -34,9 +45,16 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The view `svcnet up` suggests for the dataplane of each mode. */
+const PROXY_VIEW: Record<ProxyMode, string> = {
+  openflow: 'svcnet ofctl dump-flows k8s-node1',
+  nftables: 'svcnet nft list ruleset k8s-node1',
+  iptables: 'svcnet iptables-save k8s-node1',
+};
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function runUp(opts: { stateDir: string; detach: boolean; port: number; address: string; dnsPort: number; dnsMetricsPort: number }): Promise<number> {
+export async function runUp(opts: UpOptions): Promise<number> {
   const dir = resolve(opts.stateDir);
   mkdirSync(dir, { recursive: true });
   const running = readInfo(dir);
@@ -50,16 +68,16 @@ export async function runUp(opts: { stateDir: string; detach: boolean; port: num
   const progress = (msg: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}`);
   let lab: Awaited<ReturnType<typeof startLab>>;
   try {
-    lab = await startLab({ stateDir: dir, address: opts.address, port: opts.port, dnsPort: opts.dnsPort, dnsMetricsPort: opts.dnsMetricsPort, progress });
+    lab = await startLab({ stateDir: dir, address: opts.address, port: opts.port, dnsPort: opts.dnsPort, dnsMetricsPort: opts.dnsMetricsPort, proxyMode: opts.proxyMode, progress });
   } catch (e) {
     console.error(`error: the lab failed to start: ${(e as Error).message}`);
     return 1;
   }
-  const info: RunInfo = { pid: process.pid, server: lab.server, kubeconfig: lab.kubeconfig, dns: lab.dns, dnsMetrics: lab.dnsMetrics, startedAt: new Date().toISOString() };
+  const info: RunInfo = { pid: process.pid, server: lab.server, kubeconfig: lab.kubeconfig, dns: lab.dns, dnsMetrics: lab.dnsMetrics, proxyMode: lab.proxyMode, startedAt: new Date().toISOString() };
   writeFileSync(infoFile(dir), JSON.stringify(info, null, 2) + '\n');
   progress('ready');
   const [dnsHost, dnsPort] = [lab.dns.slice(0, lab.dns.lastIndexOf(':')), lab.dns.slice(lab.dns.lastIndexOf(':') + 1)];
-  console.log(`\nsvcnet is up. API server ${lab.server}, cluster DNS ${lab.dns} (metrics http://${lab.dnsMetrics}/metrics)\n\n  export KUBECONFIG=${lab.kubeconfig}\n  kubectl get pods -A -o wide\n  dig @${dnsHost} -p ${dnsPort} kubernetes.default.svc.cluster.local\n  svcnet ofctl dump-flows k8s-node1\n`);
+  console.log(`\nsvcnet is up. API server ${lab.server}, cluster DNS ${lab.dns} (metrics http://${lab.dnsMetrics}/metrics)\n\n  export KUBECONFIG=${lab.kubeconfig}\n  kubectl get pods -A -o wide\n  dig @${dnsHost} -p ${dnsPort} kubernetes.default.svc.cluster.local\n  ${PROXY_VIEW[lab.proxyMode]}\n`);
   console.log(`Stop it with Ctrl-C (or \`svcnet down --state-dir ${opts.stateDir}\` when detached).`);
 
   await new Promise<void>((resolveStop) => {
@@ -84,10 +102,10 @@ export async function runUp(opts: { stateDir: string; detach: boolean; port: num
   return 0;
 }
 
-async function detach(dir: string, opts: { stateDir: string; port: number; address: string; dnsPort: number; dnsMetricsPort: number }): Promise<number> {
+async function detach(dir: string, opts: UpOptions): Promise<number> {
   const logPath = join(dir, 'svcnet.log');
   const fd = openSync(logPath, 'a');
-  const child = spawn(process.execPath, [resolve(new URL('.', import.meta.url).pathname, 'svcnet.js'), 'up', '--state-dir', dir, '--port', String(opts.port), '--address', opts.address, '--dns-port', String(opts.dnsPort), '--dns-metrics-port', String(opts.dnsMetricsPort)], {
+  const child = spawn(process.execPath, [resolve(new URL('.', import.meta.url).pathname, 'svcnet.js'), 'up', '--state-dir', dir, '--port', String(opts.port), '--address', opts.address, '--dns-port', String(opts.dnsPort), '--dns-metrics-port', String(opts.dnsMetricsPort), '--proxy-mode', opts.proxyMode], {
     detached: true,
     stdio: ['ignore', fd, fd],
     env: process.env,
@@ -152,6 +170,6 @@ export async function runStatus(opts: { stateDir: string }): Promise<number> {
     console.log(`svcnet is not running (state dir ${dir}). Start it with \`svcnet up --state-dir ${opts.stateDir}\`.`);
     return 3;
   }
-  console.log(`svcnet is running\n  pid:        ${info.pid}\n  since:      ${info.startedAt}\n  API server: ${info.server}\n  kubeconfig: ${info.kubeconfig}${info.dns !== undefined ? `\n  DNS:        ${info.dns}` : ''}${info.dnsMetrics !== undefined ? `\n  metrics:    http://${info.dnsMetrics}/metrics` : ''}`);
+  console.log(`svcnet is running\n  pid:        ${info.pid}\n  since:      ${info.startedAt}\n  API server: ${info.server}\n  proxy mode: ${info.proxyMode ?? 'openflow'}\n  kubeconfig: ${info.kubeconfig}${info.dns !== undefined ? `\n  DNS:        ${info.dns}` : ''}${info.dnsMetrics !== undefined ? `\n  metrics:    http://${info.dnsMetrics}/metrics` : ''}`);
   return 0;
 }

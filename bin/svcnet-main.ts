@@ -1,6 +1,6 @@
 // The `svcnet` command. Parses arguments and dispatches; the lab itself is assembled
 // in ./lab.ts (bin/ is the only place that imports every component).
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { registerLabCommands } from './lab-commands.js';
 
 // Loaded on use: the lab pulls in every component, which the view commands do not need.
@@ -27,7 +27,12 @@ program
   .option('--address <ip>', 'address the API server listens on', '127.0.0.1')
   .option('--dns-port <port>', 'host port of the cluster DNS on 127.0.0.1 (0 = any free port)', portArg, 10053)
   .option('--dns-metrics-port <port>', 'host port of the cluster DNS /metrics on 127.0.0.1 (CoreDNS metric names; 0 = any free port)', portArg, 9153)
-  .action(async (opts: { stateDir: string; detach: boolean; port: number; address: string; dnsPort: number; dnsMetricsPort: number }) => {
+  .addOption(
+    new Option('--proxy-mode <mode>', 'openflow: the NSX-T lab (br-int flows and groups); nftables / iptables: generic Kubernetes with kube-proxy in that mode')
+      .choices(['openflow', 'nftables', 'iptables'])
+      .default('openflow'),
+  )
+  .action(async (opts: { stateDir: string; detach: boolean; port: number; address: string; dnsPort: number; dnsMetricsPort: number; proxyMode: 'openflow' | 'nftables' | 'iptables' }) => {
     process.exitCode = await (await lifecycle()).runUp(opts);
   });
 

@@ -1,0 +1,42 @@
+// kube-proxy in nftables or iptables mode on every node of the kube-proxy lab: each one an
+// API client (Services, EndpointSlices, its Node) that renders kube-proxy's program and
+// reloads it into its node's ruleset, which the node router runs packet by packet.
+import type { RestClient } from '../src/client/index.js';
+import type { Logger } from '../src/core/index.js';
+import { conntrackFlusher, iptablesProgrammer, KubeProxy, nftablesProgrammer } from '../src/proxy/index.js';
+import type { GenericEmulator } from './emulator-generic.js';
+
+export interface RunningKubeProxies {
+  readonly proxies: ReadonlyMap<string, KubeProxy>;
+  ready(): Promise<void>;
+  stop(): void;
+}
+
+export function startKubeProxies(emu: GenericEmulator, nodes: readonly { readonly nodeName: string; readonly internalIP: string }[], clusterCIDR: string, clientFor: (component: string) => RestClient, log: Logger): RunningKubeProxies {
+  const proxies = new Map<string, KubeProxy>();
+  for (const n of nodes) {
+    const rs = emu.rulesets.get(n.nodeName);
+    if (rs === undefined) throw new Error(`node ${n.nodeName} has no packet filter in the emulated lab`);
+    const proxy = new KubeProxy({
+      client: clientFor(`kube-proxy/${n.nodeName}`),
+      nodeName: n.nodeName,
+      nodeIPs: [n.internalIP],
+      mode: rs.mode,
+      clusterCIDR,
+      programmer: rs.mode === 'nftables' ? nftablesProgrammer(rs.ruleset, () => emu.clock.now()) : iptablesProgrammer(rs.ruleset),
+      flushConntrack: conntrackFlusher(rs.nf.conntrack),
+      log: log.child(n.nodeName),
+    });
+    proxy.start();
+    proxies.set(n.nodeName, proxy);
+  }
+  return {
+    proxies,
+    ready: async () => {
+      await Promise.all([...proxies.values()].map((p) => p.ready()));
+    },
+    stop: () => {
+      for (const p of proxies.values()) p.stop();
+    },
+  };
+}
