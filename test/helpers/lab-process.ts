@@ -85,7 +85,10 @@ export async function startLab(opts: { stateDir?: string; extraArgs?: readonly s
     dns: info.dns,
     dnsMetrics: info.dnsMetrics,
     svcnet(args) {
-      const r = spawnSync(process.execPath, [join(repo, 'bin/svcnet.js'), ...args, '--state-dir', stateDir], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, SVCNET_LOG: 'warn' } });
+      // Options go before a `--` (after it, everything is the command of `svcnet exec`).
+      const dd = args.indexOf('--');
+      const argv = dd === -1 ? [...args, '--state-dir', stateDir] : [...args.slice(0, dd), '--state-dir', stateDir, ...args.slice(dd)];
+      const r = spawnSync(process.execPath, [join(repo, 'bin/svcnet.js'), ...argv], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, SVCNET_LOG: 'warn' } });
       return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
     },
     kubectl(args, o = {}) {

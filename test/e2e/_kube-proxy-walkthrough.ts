@@ -1,0 +1,157 @@
+// The article's generic-Kubernetes paths with the real kubectl against
+// `svcnet up --proxy-mode nftables|iptables`: pods get addresses from their node's
+// podCIDR, curl through a ClusterIP reaches both pods (DNAT on the client's node), the
+// external client reaches a NodePort on any node and the pod sees the node's address
+// (SNAT), or the client's own with externalTrafficPolicy Local, and the node's ruleset
+// shows kube-proxy's layout with live counters. One file per mode runs this.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startLab, type LabProcess } from '../helpers/lab-process.js';
+
+const NS = 'demons';
+
+interface PodInfo {
+  readonly name: string;
+  readonly ip: string;
+  readonly node: string;
+}
+
+export function kubeProxyWalkthrough(mode: 'nftables' | 'iptables'): void {
+  let lab: LabProcess;
+  const ok = (args: readonly string[]): string => {
+    const r = lab.kubectl(args);
+    assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed (${r.code}):\n${r.stderr}${r.stdout}`);
+    return r.stdout;
+  };
+  const eventually = async (what: string, fn: () => boolean | string, timeoutMs = 60_000): Promise<void> => {
+    const t0 = Date.now();
+    let last: boolean | string = false;
+    while (Date.now() - t0 < timeoutMs) {
+      last = fn();
+      if (last === true) return;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.fail(`timed out waiting for ${what}${typeof last === 'string' ? `:\n${last}` : ''}`);
+  };
+  const pods = (app: string): PodInfo[] =>
+    ok(['get', 'pods', '-n', NS, '-l', `app=${app}`, '-o', 'jsonpath={range .items[*]}{.metadata.name} {.status.podIP} {.spec.nodeName}{"\\n"}{end}'])
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => {
+        const [name = '', ip = '', node = ''] = l.split(' ');
+        return { name, ip, node };
+      });
+  const servedBy = (out: string) => /Hello, this web-page is served by: (\S+)/.exec(out)?.[1];
+  const NODE_IPS: Record<string, string> = { 'k8s-master': '10.190.5.10', 'k8s-node1': '10.190.5.11', 'k8s-node2': '10.190.5.12' };
+
+  describe(`generic Kubernetes with kube-proxy in ${mode} mode (svcnet up --proxy-mode ${mode})`, { timeout: 300_000 }, () => {
+    let apps: PodInfo[] = [];
+    let client: PodInfo | undefined;
+    let vip = '';
+    let nodePort = 0;
+
+    before(async () => {
+      lab = await startLab({ extraArgs: ['--proxy-mode', mode] });
+      ok(['create', 'namespace', NS]);
+      ok(['create', 'deployment', 'nsxtestapp', '--image=dumlutimuralp/nsx-demo', '--replicas=2', '-n', NS]);
+      ok(['create', 'deployment', 'nwtest', '--image=dumlutimuralp/networktest', '-n', NS]);
+      ok(['expose', 'deployment', 'nsxtestapp', '--name=nsxtestservice', '--port=80', '--type=NodePort', '-n', NS]);
+      await eventually('deployments ready and both pods in the endpoints', () => {
+        apps = pods('nsxtestapp');
+        const eps = ok(['get', 'endpoints', 'nsxtestservice', '-n', NS, '-o', 'jsonpath={.subsets[*].addresses[*].ip}']).split(' ').filter((x) => x !== '');
+        const d = ok(['get', 'deployments', '-n', NS, '--no-headers']);
+        return (/^nwtest\s+1\/1\s/m.test(d) && apps.length === 2 && apps.every((p) => eps.includes(p.ip))) || `${d}\nendpoints ${eps.join(',')}`;
+      });
+      client = pods('nwtest')[0];
+      vip = ok(['get', 'service', 'nsxtestservice', '-n', NS, '-o', 'jsonpath={.spec.clusterIP}']).trim();
+      nodePort = Number(ok(['get', 'service', 'nsxtestservice', '-n', NS, '-o', 'jsonpath={.spec.ports[0].nodePort}']));
+      assert.ok(client !== undefined);
+      assert.ok(nodePort >= 30000 && nodePort <= 32767, String(nodePort));
+    });
+    after(async () => {
+      await lab?.stop();
+    });
+
+    test("nodes carry podCIDRs and pods get addresses from their node's block", () => {
+      const cidrs = ok(['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.spec.podCIDR}{"\\n"}{end}']);
+      assert.match(cidrs, /^k8s-master=10\.244\.0\.0\/24$/m);
+      assert.match(cidrs, /^k8s-node1=10\.244\.1\.0\/24$/m);
+      assert.match(cidrs, /^k8s-node2=10\.244\.2\.0\/24$/m);
+      for (const p of [...apps, client!]) {
+        const n = /^k8s-node(\d)$/.exec(p.node)?.[1];
+        assert.ok(n !== undefined, `${p.name} on ${p.node}`);
+        assert.ok(p.ip.startsWith(`10.244.${n}.`), `${p.name} ${p.ip} on ${p.node}`);
+      }
+    });
+
+    test('curl through the ClusterIP from a pod: every request answered, both pods serve', () => {
+      const seen = new Set<string>();
+      for (let i = 0; i < 8 || (seen.size < 2 && i < 32); i++) {
+        const r = lab.kubectl(['exec', '-n', NS, client!.name, '--', 'curl', '-s', '--max-time', '5', vip], { timeoutMs: 30_000 });
+        assert.equal(r.code, 0, `request ${i}: ${r.stderr}${r.stdout}`);
+        const by = servedBy(r.stdout);
+        assert.ok(by !== undefined, r.stdout);
+        seen.add(by);
+      }
+      assert.deepEqual([...seen].sort(), apps.map((p) => p.name).sort());
+    });
+
+    test('the external client reaches the NodePort on every node; the pod sees a node address (SNAT), not the client', () => {
+      for (const [node, ip] of Object.entries(NODE_IPS)) {
+        const r = lab.svcnet(['exec', 'client', '--', 'curl', '-s', '--max-time', '5', `http://${ip}:${nodePort}`]);
+        assert.equal(r.code, 0, `NodePort on ${node}: ${r.stderr}${r.stdout}`);
+        const by = servedBy(r.stdout);
+        const pod = apps.find((p) => p.name === by);
+        assert.ok(pod !== undefined, r.stdout);
+        const last = ok(['logs', '-n', NS, pod.name, '--tail=1']);
+        // The masquerade source is the out interface's address: the node IP when the pod is on
+        // another node, the pod gateway 10.244.N.1 when it is on the node that was reached.
+        const src = last.split(' ')[0] ?? '';
+        assert.notEqual(src, '192.168.50.10', `SNAT expected: ${last}`);
+        assert.ok(Object.values(NODE_IPS).includes(src) || /^10\.244\.\d\.1$/.test(src), `source ${src}: ${last}`);
+      }
+    });
+
+    test('externalTrafficPolicy Local: the pod sees the client address; a node without a local pod drops', async () => {
+      ok(['patch', 'service', 'nsxtestservice', '-n', NS, '--type=merge', '-p', '{"spec":{"externalTrafficPolicy":"Local"}}']);
+      const withPod = apps[0]!;
+      const without = Object.keys(NODE_IPS).find((n) => !apps.some((p) => p.node === n))!;
+      let out = '';
+      await eventually('the Local NodePort answers from the node with the pod', () => {
+        const r = lab.svcnet(['exec', 'client', '--', 'curl', '-s', '--max-time', '3', `http://${NODE_IPS[withPod.node]}:${nodePort}`]);
+        out = r.stdout;
+        return r.code === 0 || `${r.code} ${r.stderr}`;
+      });
+      const by = apps.find((p) => p.name === servedBy(out));
+      assert.equal(by?.node, withPod.node, 'only local endpoints');
+      const last = ok(['logs', '-n', NS, by!.name, '--tail=1']);
+      assert.equal(last.split(' ')[0], '192.168.50.10', last);
+      const r = lab.svcnet(['exec', 'client', '--', 'curl', '-s', '--max-time', '2', `http://${NODE_IPS[without]}:${nodePort}`]);
+      assert.equal(r.code, 28, `a node without a local endpoint drops: ${r.stderr}${r.stdout}`);
+      ok(['patch', 'service', 'nsxtestservice', '-n', NS, '--type=merge', '-p', '{"spec":{"externalTrafficPolicy":"Cluster"}}']);
+    });
+
+    test("the client's node shows kube-proxy's program for the Service, with live counters", () => {
+      const node = client!.node;
+      if (mode === 'nftables') {
+        const r = lab.svcnet(['nft', 'list', 'ruleset', node]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, /^table ip kube-proxy \{$/m);
+        assert.match(r.stdout, new RegExp(`${vip.replace(/\./g, '\\.')} \\. tcp \\. 80 : goto service-[A-Z2-7]{8}-demons/nsxtestservice/tcp/`));
+        assert.match(r.stdout, new RegExp(`tcp \\. ${nodePort} : goto external-[A-Z2-7]{8}-demons/nsxtestservice/tcp/`));
+        for (const p of apps) assert.match(r.stdout, new RegExp(`dnat to ${p.ip.replace(/\./g, '\\.')}:80`));
+      } else {
+        const r = lab.svcnet(['iptables-save', node]);
+        assert.equal(r.code, 0, r.stderr);
+        const hits = new RegExp(`^\\[(\\d+):\\d+\\] -A KUBE-SERVICES -d ${vip.replace(/\./g, '\\.')}/32 -p tcp -m comment --comment "demons/nsxtestservice cluster IP" -m tcp --dport 80 -j KUBE-SVC-`, 'm').exec(r.stdout);
+        assert.ok(hits !== null, r.stdout);
+        assert.ok(Number(hits[1]) >= 8, `the ClusterIP rule counted the curls: ${hits[0]}`);
+        for (const p of apps) assert.match(r.stdout, new RegExp(`-j DNAT --to-destination ${p.ip.replace(/\./g, '\\.')}:80`));
+      }
+      const ct = lab.svcnet(['conntrack', '-L', node]);
+      assert.equal(ct.code, 0, ct.stderr);
+      assert.match(ct.stdout, new RegExp(`dst=${vip.replace(/\./g, '\\.')} sport=\\d+ dport=80 src=10\\.244\\.`));
+      assert.match(lab.svcnet(['ofctl', 'dump-flows', node]).stderr, /no view "dump-flows" in this lab/);
+    });
+  });
+}

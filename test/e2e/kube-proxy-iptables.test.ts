@@ -1,0 +1,3 @@
+import { kubeProxyWalkthrough } from './_kube-proxy-walkthrough.js';
+
+kubeProxyWalkthrough('iptables');
