@@ -20,6 +20,11 @@ export {
   type FieldErrorType,
   type ValidationOptions,
   type GoValue,
+  parsePoolRange,
+  rangesOverlap,
+  validateLoadBalancerIPPool,
+  type PoolRange,
+  type PoolRangeParse,
 } from './validation/index.js';
 export * as validation from './validation/index.js';
 // selectors and printers (written by another worker) are exported below.

@@ -55,7 +55,7 @@ describe('registry', () => {
     assert.equal(h('apps', 'deployments'), '8aSe+NMegvE=');
   });
   test('group versions in discovery order', () =>
-    assert.deepEqual(groupVersions().map(apiVersionOf), ['v1', 'apps/v1', 'coordination.k8s.io/v1', 'discovery.k8s.io/v1']));
+    assert.deepEqual(groupVersions().map(apiVersionOf), ['v1', 'apps/v1', 'coordination.k8s.io/v1', 'discovery.k8s.io/v1', 'svcnet.io/v1alpha1']));
   test('apiVersion parsing', () => {
     assert.deepEqual(parseApiVersion('v1'), { group: '', version: 'v1' });
     assert.deepEqual(parseApiVersion('apps/v1'), { group: 'apps', version: 'v1' });

@@ -100,10 +100,16 @@ export const RESOURCES: readonly ResourceInfo[] = [
   }),
   res({ group: 'coordination.k8s.io', version: 'v1', resource: 'leases', singularName: 'lease', kind: 'Lease', namespaced: true }),
   res({ group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', singularName: 'endpointslice', kind: 'EndpointSlice', namespaced: true }),
+  // Our own group (a built-in here, served like a CRD would be): address pools for lb-ipam.
+  res({
+    group: 'svcnet.io', version: 'v1alpha1', resource: 'loadbalancerippools', singularName: 'loadbalancerippool', kind: 'LoadBalancerIPPool',
+    namespaced: false, shortNames: ['lbpool'],
+    subresources: [{ name: 'status', kind: 'LoadBalancerIPPool', verbs: STATUS_VERBS }],
+  }),
 ];
 
-/** Group order as kube-apiserver lists them in /apis (legacy "" group first, served from /api). */
-export const GROUP_ORDER: readonly string[] = ['', 'apps', 'coordination.k8s.io', 'discovery.k8s.io'];
+/** Group order as kube-apiserver lists them in /apis (legacy "" group first, served from /api; CRD-style groups last). */
+export const GROUP_ORDER: readonly string[] = ['', 'apps', 'coordination.k8s.io', 'discovery.k8s.io', 'svcnet.io'];
 
 export interface GroupVersion {
   readonly group: string;

@@ -9,14 +9,16 @@ import { EndpointsController } from './endpoints/endpoints-controller.js';
 import { EndpointSliceController } from './endpointslice/endpointslice-controller.js';
 import { GarbageCollector, gcSource, type GcSource } from './garbage-collector/garbage-collector.js';
 import type { GcMeta } from './garbage-collector/gc-core.js';
+import { LbIpamController, type LbIpamOptions } from './lb-ipam/lb-ipam-controller.js';
 import { INDEX, deployments, endpointSlices, endpoints, pods, replicaSets, services, type Controller, type ControllerDeps } from './informers.js';
 import { PacedEventSink, type PacedEventSinkOptions } from './paced-event-sink.js';
 import { POD_INDEX, type PodInfo } from './pod-info.js';
 import { ReplicaSetController } from './replicaset/replicaset-controller.js';
 import { Scheduler } from './scheduler/scheduler.js';
 
-export type ControllerName = 'deployment' | 'replicaset' | 'scheduler' | 'garbagecollector' | 'endpointslice' | 'endpoints';
+export type ControllerName = 'deployment' | 'replicaset' | 'scheduler' | 'garbagecollector' | 'endpointslice' | 'endpoints' | 'lb-ipam';
 
+/** The default set; lb-ipam is opt-in (name it in `controllers`, or pass `lbIpam`). */
 export const ALL_CONTROLLERS: readonly ControllerName[] = ['deployment', 'replicaset', 'scheduler', 'garbagecollector', 'endpointslice', 'endpoints'];
 
 export interface ControllerManagerOptions {
@@ -28,6 +30,11 @@ export interface ControllerManagerOptions {
   readonly workers?: Partial<Record<ControllerName, number>>;
   /** Pacing of event writes (all recorders together); default 50/s, burst 200. */
   readonly events?: PacedEventSinkOptions;
+  /**
+   * LoadBalancer IPAM. Runs when 'lb-ipam' is in `controllers`, or when this is given and
+   * `controllers` is not (then alongside the default set).
+   */
+  readonly lbIpam?: LbIpamOptions;
 }
 
 export interface RunningControllers {
@@ -83,7 +90,8 @@ export function startControllers(client: RestClient, opts: ControllerManagerOpti
       return r;
     },
   };
-  const enabled = new Set(opts.controllers ?? ALL_CONTROLLERS);
+  const enabled = new Set<ControllerName>(opts.controllers ?? ALL_CONTROLLERS);
+  if (opts.controllers === undefined && opts.lbIpam !== undefined) enabled.add('lb-ipam');
   const w = (n: ControllerName) => (opts.workers?.[n] !== undefined ? { workers: opts.workers[n] } : {});
   const controllers: Controller[] = [];
   const depsFor = (name: string): ControllerDeps => ({ ...deps, log: log.child(name) });
@@ -92,6 +100,10 @@ export function startControllers(client: RestClient, opts: ControllerManagerOpti
   if (enabled.has('scheduler')) controllers.push(new Scheduler(depsFor('scheduler'), w('scheduler')));
   if (enabled.has('endpointslice')) controllers.push(new EndpointSliceController(depsFor('endpointslice'), w('endpointslice')));
   if (enabled.has('endpoints')) controllers.push(new EndpointsController(depsFor('endpoints'), w('endpoints')));
+  if (enabled.has('lb-ipam')) {
+    const lbWorkers = opts.workers?.['lb-ipam'];
+    controllers.push(new LbIpamController(depsFor('lb-ipam'), { ...opts.lbIpam, ...(lbWorkers !== undefined ? { workers: lbWorkers } : {}) }));
+  }
   if (enabled.has('garbagecollector')) controllers.push(new GarbageCollector(depsFor('garbagecollector'), gcSources(deps), w('garbagecollector')));
 
   factory.start();

@@ -16,3 +16,18 @@ export { reconcileSlices, MANAGED_BY, MAX_ENDPOINTS_PER_SLICE, type SliceAction 
 export { EndpointsController } from './endpoints/endpoints-controller.js';
 export { endpointsAction, subsetsFromSlices } from './endpoints/endpoints-from-slices.js';
 export { projectPod, type PodInfo } from './pod-info.js';
+export {
+  LbIpamController,
+  LbAllocator,
+  LB_POOLS,
+  LB_CLASS,
+  LAB_DEFAULT_POOL,
+  ANNOTATION_REQUESTED_IPS,
+  ANNOTATION_NCP_POLICY_IP,
+  compilePool,
+  projectService,
+  type LbIpamOptions,
+  type DefaultPoolConfig,
+  type LbMode,
+  type SyncOutcome,
+} from './lb-ipam/index.js';

@@ -7,6 +7,7 @@ import type {
   EndpointSlice,
   Endpoints,
   KubeObject,
+  LoadBalancerIPPool,
   Namespace,
   Node,
   Pod,
@@ -15,6 +16,7 @@ import type {
 } from '../types/index.js';
 import { FINALIZER_KUBERNETES } from '../types/index.js';
 import { defaultDeployment, defaultReplicaSet } from './apps.js';
+import { defaultLoadBalancerIPPool } from './lb-ipam.js';
 import { defaultConfigMap, defaultEndpointSlice, defaultEndpoints, defaultNamespace, defaultNode } from './misc.js';
 import { computePodQOS, defaultPod, type PodDefaultOptions } from './pod.js';
 import { defaultService, prepareServiceForCreate, prepareServiceForUpdate } from './service.js';
@@ -55,6 +57,9 @@ export function applyDefaults<T extends KubeObject>(obj: T, opts: PodDefaultOpti
     case 'ReplicaSet':
       defaultReplicaSet(o as unknown as ReplicaSet);
       break;
+    case 'LoadBalancerIPPool':
+      defaultLoadBalancerIPPool(o as unknown as LoadBalancerIPPool);
+      break;
     default:
       break;
   }
@@ -62,7 +67,7 @@ export function applyDefaults<T extends KubeObject>(obj: T, opts: PodDefaultOpti
 }
 
 const HAS_GENERATION = new Set(['Deployment', 'ReplicaSet']);
-const HAS_STATUS = new Set(['Pod', 'Service', 'Namespace', 'Node', 'Deployment', 'ReplicaSet']);
+const HAS_STATUS = new Set(['Pod', 'Service', 'Namespace', 'Node', 'Deployment', 'ReplicaSet', 'LoadBalancerIPPool']);
 
 /** Registry PrepareForCreate: server-owned fields (status, generation, namespace finalizer). */
 export function prepareForCreate<T extends KubeObject>(obj: T): T {

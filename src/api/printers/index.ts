@@ -17,3 +17,4 @@ export { formatLabels } from './format.js';
 export { serviceExternalIP, servicePorts } from './service-printer.js';
 export { formatEndpoints } from './endpoints-printers.js';
 export { nodeRoles, nodeStatus } from './node-printer.js';
+export { loadBalancerIPPoolPrinter } from './lb-pool-printer.js';

@@ -5,6 +5,7 @@
 import type { KubeObject, ListMeta } from '../types/index.js';
 import { endpointSlicePrinter, endpointsPrinter } from './endpoints-printers.js';
 import { eventPrinter } from './event-printer.js';
+import { loadBalancerIPPoolPrinter } from './lb-pool-printer.js';
 import { nodePrinter } from './node-printer.js';
 import { podPrinter } from './pod-printer.js';
 import { servicePrinter } from './service-printer.js';
@@ -25,6 +26,7 @@ const PRINTERS: Readonly<Record<string, ResourcePrinter>> = {
   leases: leasePrinter,
   configmaps: configMapPrinter,
   secrets: secretPrinter,
+  loadbalancerippools: loadBalancerIPPoolPrinter,
 };
 
 export type TableGroupVersion = 'meta.k8s.io/v1' | 'meta.k8s.io/v1beta1';

@@ -6,6 +6,7 @@ import { endpointsSchemas } from './defs-endpoints.js';
 import { metaSchemas } from './defs-meta.js';
 import { podSchemas } from './defs-pod.js';
 import { serviceSchemas } from './defs-service.js';
+import { SVCNET_V1ALPHA1, svcnetSchemas } from './defs-svcnet.js';
 import { volumeSchemas } from './defs-volume.js';
 import type { GroupVersionKind, OpenApiSchema, SchemaTable } from './openapi-types.js';
 import { gvkKey } from './openapi-types.js';
@@ -24,6 +25,7 @@ const LISTABLE: readonly (readonly [string, string, string, string])[] = [
   ['apps', 'v1', 'Deployment', apps('Deployment')],
   ['apps', 'v1', 'ReplicaSet', apps('ReplicaSet')],
   ['coordination.k8s.io', 'v1', 'Lease', `${COORDINATION}.Lease`],
+  ['svcnet.io', 'v1alpha1', 'LoadBalancerIPPool', `${SVCNET_V1ALPHA1}.LoadBalancerIPPool`],
 ];
 
 function listSchemas(): SchemaTable {
@@ -44,6 +46,7 @@ export const componentSchemas: SchemaTable = Object.freeze({
   ...containerSchemas,
   ...volumeSchemas,
   ...appsSchemas,
+  ...svcnetSchemas,
   ...listSchemas(),
 });
 

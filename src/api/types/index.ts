@@ -6,3 +6,4 @@ export * from './node.js';
 export * from './namespace.js';
 export * from './apps.js';
 export * from './known-kinds.js';
+export * from './lb-ipam.js';

@@ -82,3 +82,4 @@ export {
 } from './core-misc.js';
 export { validateCreate, validateScale, validateUpdate, type ValidationOptions } from './validate.js';
 export { aggregateMessage, invalidStatus } from './status.js';
+export { parsePoolRange, rangesOverlap, validateLoadBalancerIPPool, validateLoadBalancerIPPoolUpdate, type PoolRange, type PoolRangeParse } from './lb-ipam.js';

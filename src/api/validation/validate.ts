@@ -11,6 +11,7 @@ import type {
   Event,
   KubeObject,
   Lease,
+  LoadBalancerIPPool,
   Namespace,
   Node,
   Pod,
@@ -41,6 +42,7 @@ import {
 } from './core-misc.js';
 import { validateEndpointSlice, validateEndpointSliceUpdate, validateEndpoints, validateEndpointsUpdate } from './endpoints.js';
 import { invalid, type FieldError } from './field-error.js';
+import { validateLoadBalancerIPPool, validateLoadBalancerIPPoolUpdate } from './lb-ipam.js';
 import { IS_NEGATIVE_ERROR_MSG } from './names.js';
 import { fieldPath } from './path.js';
 import { validatePod, validatePodBinding, validatePodStatusUpdate, validatePodUpdate } from './pod.js';
@@ -90,6 +92,8 @@ export function validateCreate(obj: KubeObject, opts: ValidationOptions = {}): F
       return validateLease(obj as Lease);
     case 'Scale':
       return validateScale(obj as Scale);
+    case 'LoadBalancerIPPool':
+      return validateLoadBalancerIPPool(obj as LoadBalancerIPPool);
     default:
       return [];
   }
@@ -132,6 +136,8 @@ export function validateUpdate(obj: KubeObject, old: KubeObject, opts: Validatio
       return validateLeaseUpdate(obj as Lease, old as Lease);
     case 'Scale':
       return validateScale(obj as Scale);
+    case 'LoadBalancerIPPool':
+      return validateLoadBalancerIPPoolUpdate(obj as LoadBalancerIPPool, old as LoadBalancerIPPool, sub);
     default:
       return [];
   }

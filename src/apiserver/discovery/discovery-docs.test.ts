@@ -54,7 +54,7 @@ describe('legacy discovery', () => {
 
   test('/apis lists named groups with their preferred version', () => {
     const d = get('/apis').body as APIGroupList;
-    assert.deepEqual(d.groups.map((g) => g.name), ['apps', 'coordination.k8s.io', 'discovery.k8s.io']);
+    assert.deepEqual(d.groups.map((g) => g.name), ['apps', 'coordination.k8s.io', 'discovery.k8s.io', 'svcnet.io']);
     assert.deepEqual(d.groups[0]?.preferredVersion, { groupVersion: 'apps/v1', version: 'v1' });
     assert.deepEqual((get('/apis/apps').body as { kind: string }).kind, 'APIGroup');
   });
@@ -132,7 +132,7 @@ describe('OpenAPI v3', () => {
   const index = get('/openapi/v3').body as OpenApiV3Index;
 
   test('index points at every group-version with a content hash', () => {
-    assert.deepEqual(Object.keys(index.paths), ['api/v1', 'apis/apps/v1', 'apis/coordination.k8s.io/v1', 'apis/discovery.k8s.io/v1']);
+    assert.deepEqual(Object.keys(index.paths), ['api/v1', 'apis/apps/v1', 'apis/coordination.k8s.io/v1', 'apis/discovery.k8s.io/v1', 'apis/svcnet.io/v1alpha1']);
     for (const [key, { serverRelativeURL }] of Object.entries(index.paths)) {
       assert.match(serverRelativeURL, new RegExp(`^/openapi/v3/${key.replace(/\./g, '\\.')}\\?hash=[0-9A-F]{128}$`));
     }
