@@ -195,8 +195,9 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     const proxies = startProxies();
     cleanups.push(() => proxies.stop());
 
-    opts.progress('starting controllers (deployment, replicaset, scheduler, garbage collector, endpointslice, endpoints)');
-    const controllers = startControllers(clientFor('kube-controller-manager'), { log: log.child('controllers') });
+    opts.progress('starting controllers (deployment, replicaset, scheduler, garbage collector, endpointslice, endpoints, lb-ipam)');
+    // lb-ipam: LoadBalancer VIPs from 10.190.6.0/24 (the article's pool); in NSX mode the ingress also lists the LB Tier-1 uplink.
+    const controllers = startControllers(clientFor('kube-controller-manager'), { log: log.child('controllers'), lbIpam: { mode: mode === 'openflow' ? 'nsx' : 'generic' } });
     cleanups.push(() => controllers.stop());
     await controllers.synced;
 
