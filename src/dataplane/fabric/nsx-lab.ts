@@ -43,6 +43,11 @@ export interface NsxLabOptions {
   readonly arpTimeoutMs?: number;
 }
 
+export interface ServiceRouterOptions {
+  /** The /31 linking it to the Tier-0, Tier-0 side first (e.g. "100.64.208.8/31"); default: the next one from routerLinkBase. */
+  readonly link?: string;
+}
+
 export type LabError =
   | { readonly code: 'unknown-node'; readonly node: string }
   | { readonly code: 'node-exists'; readonly node: string }
@@ -149,6 +154,7 @@ export class NsxLab {
   private readonly serviceRouters = new Map<string, Router>();
   private nextMac = 0x025056560001;
   private nextLink = 0;
+  private autoLinks = 0;
 
   constructor(opts: NsxLabOptions = {}) {
     this.opts = opts;
@@ -352,12 +358,24 @@ export class NsxLab {
   /**
    * Hook for the load balancer (a later issue): an edge service router linked to the
    * Tier-0 by a /31, owning `loopbacks` (VIPs) that the Tier-0 routes to it. Give it a
-   * local handler (Router.setLocalHandler) to serve them.
+   * local handler (Router.setLocalHandler) to serve them. `o.link` picks the /31 (the
+   * article's LB Tier-1 uplink is 100.64.208.9 on 100.64.208.8/31).
    */
-  attachServiceRouter(name: string, loopbacks: ReadonlyArray<IPv4 | string> = []): Result<Router, LabError> {
+  attachServiceRouter(name: string, loopbacks: ReadonlyArray<IPv4 | string> = [], o: ServiceRouterOptions = {}): Result<Router, LabError> {
     if (this.serviceRouters.has(name)) return ok(this.serviceRouters.get(name) as Router);
+    let link: { t0: IPv4; t1: IPv4 } | undefined;
+    if (o.link !== undefined) {
+      const c = cidr4(o.link);
+      if (!c.ok) return c;
+      if (c.value.prefix !== 31) return err({ code: 'bad-address', value: o.link, message: 'a router link is a /31' });
+      const t0 = c.value.base as IPv4;
+      const t1 = (c.value.base + 1) as IPv4;
+      const clash = this.tier0.interfaces().find((i) => i.ip !== undefined && (inCidr(c.value, i.ip) || ((i.ip & maskV4(i.prefix)) >>> 0) === ((t0 & maskV4(i.prefix)) >>> 0)));
+      if (clash !== undefined) return err({ code: 'subnet-overlap', cidr: o.link, with: clash.name });
+      link = { t0, t1 };
+    }
     const sr = this.router(name, 't1');
-    this.linkToTier0(sr, []);
+    this.linkToTier0(sr, [], link);
     this.serviceRouters.set(name, sr);
     for (const l of loopbacks) {
       const r = this.addServiceRouterVip(name, l);
@@ -375,6 +393,19 @@ export class NsxLab {
     const up = sr.iface('uplink')?.ip;
     if (up !== undefined) this.tier0.addRoute(ip.value, 32, up);
     return ok(undefined);
+  }
+
+  serviceRouter(name: string): Router | undefined {
+    return this.serviceRouters.get(name);
+  }
+
+  serviceRouterNames(): string[] {
+    return [...this.serviceRouters.keys()];
+  }
+
+  /** Namespaces in creation order. */
+  namespaceList(): NsxNamespace[] {
+    return [...this.namespaces.values()];
   }
 
   removeServiceRouterVip(srName: string, vip: IPv4 | string): void {
@@ -423,11 +454,11 @@ export class NsxLab {
   }
 
   /** A /31 router link to the Tier-0; the Tier-0 routes `subnets` to it, it defaults to the Tier-0. */
-  private linkToTier0(t1: Router, subnets: readonly Cidr4[]): void {
+  private linkToTier0(t1: Router, subnets: readonly Cidr4[], link?: { readonly t0: IPv4; readonly t1: IPv4 }): void {
     const base = unwrapLab(addr(NSX_LAB_DEFAULTS.routerLinkBase));
-    const i = this.tier0.interfaces().filter((x) => x.name.startsWith('down-')).length;
-    const t0Ip = (base + 2 * i) as IPv4;
-    const t1Ip = (base + 2 * i + 1) as IPv4;
+    const i = link === undefined ? this.autoLinks++ : 0;
+    const t0Ip = link?.t0 ?? ((base + 2 * i) as IPv4);
+    const t1Ip = link?.t1 ?? ((base + 2 * i + 1) as IPv4);
     const t0Port = this.tier0.addInterface({ name: `down-${t1.name}`, mac: this.mac(), ip: t0Ip, prefix: 31 });
     const t1Port = t1.addInterface({ name: 'uplink', mac: this.mac(), ip: t1Ip, prefix: 31 });
     this.fabric.connect(`${t1.name}/uplink`, t1Port, t0Port);
