@@ -5,6 +5,7 @@
 //   GET  /v1/nodes/<node>/<view>           -> {"ok":true,"stdout":...} | {"ok":false,"error":...}
 //        view: NSX lab: dump-flows dump-groups dump-conntrack conntrack vsctl-show dump-ports
 //              kube-proxy lab: nft-list-ruleset iptables-save conntrack
+//   GET  /v1/views/<name>?arg=value        -> ViewResult (edge-logical-router, edge-vrf-interfaces, lb-virtual-servers, lb-pools, host-ports)
 //   POST /v1/trace {"from","to","proto"}   -> ViewResult
 //   POST /v1/exec {"target","argv"}        -> ViewResult with exitCode
 // The socket's path: ./admin-socket.ts.
@@ -45,6 +46,9 @@ export async function handleAdmin(views: EmulatorViews, req: IncomingMessage, re
   if (req.method === 'GET' && parts.length === 2 && parts[0] === 'v1' && parts[1] === 'nodes') return send(res, 200, { nodes: views.nodes() });
   if (req.method === 'GET' && parts.length === 4 && parts[0] === 'v1' && parts[1] === 'nodes') {
     return sendView(res, views.node(parts[2]!, parts[3]!));
+  }
+  if (req.method === 'GET' && parts.length === 3 && parts[0] === 'v1' && parts[1] === 'views') {
+    return sendView(res, views.view(parts[2]!, Object.fromEntries(url.searchParams)));
   }
   if (req.method === 'POST' && parts.length === 2 && parts[0] === 'v1' && parts[1] === 'trace') {
     let body: Partial<TraceRequest>;

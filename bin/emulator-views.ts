@@ -114,6 +114,19 @@ export class EmulatorViews {
     return [...this.runtimes.keys()];
   }
 
+  private readonly extra = new Map<string, (args: Readonly<Record<string, string>>) => ViewResult>();
+
+  /** A view of a component outside the network (the NSX edge, a load balancer, host ports). */
+  addView(name: string, fn: (args: Readonly<Record<string, string>>) => ViewResult): void {
+    this.extra.set(name, fn);
+  }
+
+  view(name: string, args: Readonly<Record<string, string>>): ViewResult {
+    const fn = this.extra.get(name);
+    if (fn === undefined) return fail(`no view "${name}" in this lab (${this.net.mode})` + (this.extra.size > 0 ? `; views: ${[...this.extra.keys()].join(', ')}` : ''));
+    return fn(args);
+  }
+
   private unknownNode(node: string): ViewResult {
     return fail(`unknown node "${node}" (nodes: ${this.nodes().join(', ')})`);
   }

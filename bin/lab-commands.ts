@@ -5,6 +5,8 @@
 //   svcnet nft list ruleset <node>       (--proxy-mode nftables)
 //   svcnet iptables-save <node>          (--proxy-mode iptables)
 //   svcnet conntrack -L <node>
+//   svcnet edge get logical-router | svcnet edge vrf <n> get interfaces   (NSX lab)
+//   svcnet lb get virtual-servers|pools
 //   svcnet exec <client|node> -- CMD [ARGS...]
 //   svcnet trace --from <ns/pod|node|client> --to <ip|name>[:port] [--proto tcp|udp|icmp]
 import { request } from 'node:http';
@@ -139,6 +141,49 @@ export function registerLabCommands(program: Command): void {
     .action(async (node: string, o: { stateDir: string }) => {
       process.exitCode = await runView(o.stateDir, 'GET', nodePath(node, 'iptables-save'));
     });
+
+  const edge = program.command('edge').description("the NSX edge node's CLI (edge1>), in the NSX lab");
+  const edgeGet = edge.command('get').description('edge1> get ...');
+  edgeGet
+    .command('logical-router')
+    .description('logical routers (DR and SR components) with their VRFs (edge1> get logical-router)')
+    .addOption(stateDirOption())
+    .action(async (o: { stateDir: string }) => {
+      process.exitCode = await runView(o.stateDir, 'GET', '/v1/views/edge-logical-router');
+    });
+  edge
+    .command('vrf <vrf>')
+    .description("a VRF's interfaces: svcnet edge vrf 11 get interfaces (edge1> vrf 11, then get interfaces)")
+    .argument('<get>', '"get"')
+    .argument('<what>', '"interfaces"')
+    .addOption(stateDirOption())
+    .action(async (vrf: string, get: string, what: string, o: { stateDir: string }) => {
+      if (get !== 'get' || what !== 'interfaces') {
+        console.error(`error: only "get interfaces" is available in a VRF: svcnet edge vrf ${vrf} get interfaces`);
+        process.exitCode = 1;
+        return;
+      }
+      if (!/^\d+$/.test(vrf)) {
+        console.error(`error: VRF must be a number (see svcnet edge get logical-router), got "${vrf}"`);
+        process.exitCode = 1;
+        return;
+      }
+      process.exitCode = await runView(o.stateDir, 'GET', `/v1/views/edge-vrf-interfaces?vrf=${vrf}`);
+    });
+
+  const lbGet = program.command('lb').description("the cluster's load balancer (NSX load balancer in the NSX lab, the external L4 load balancer in kube-proxy mode)").command('get');
+  for (const [what, description] of [
+    ['virtual-servers', 'virtual servers: VIP, port, protocol, pool'],
+    ['pools', 'server pools and their members with active connections'],
+  ] as const) {
+    lbGet
+      .command(what)
+      .description(description)
+      .addOption(stateDirOption())
+      .action(async (o: { stateDir: string }) => {
+        process.exitCode = await runView(o.stateDir, 'GET', `/v1/views/lb-${what}`);
+      });
+  }
 
   program
     .command('exec')

@@ -15,6 +15,7 @@ import { clusterDnsApp } from './dns-app.js';
 import { startNsxProxies } from './proxies.js';
 import { startGenericEmulator } from './emulator-generic.js';
 import { startKubeProxies } from './kube-proxies.js';
+import { startNsxLoadBalancer } from './load-balancers.js';
 import { startClusterDns } from '../src/dns/index.js';
 import { corednsDeployment, ensureObject, kubeDnsService } from './lab-objects.js';
 import type { KubeObject } from '../src/api/index.js';
@@ -160,6 +161,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     let runtimeFor: (node: string) => PodRuntime;
     let nodeConfig: (n: (typeof LAB.nodes)[number]) => NodeAgentConfig;
     let startProxies: () => { ready(): Promise<void>; stop(): void };
+    let startLoadBalancer: () => { ready(): Promise<void>; stop(): void };
     if (mode === 'openflow') {
       opts.progress('building the emulated NSX network (Tier-0, Tier-1s, br-int on every node)');
       const emulator = await startEmulator({ stateDir: opts.stateDir, nodes, log: log.child('emulator'), dnsServerApp });
@@ -169,6 +171,10 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       startProxies = () => {
         opts.progress('starting NSX kube proxies (br-int flows and groups on every node)');
         return startNsxProxies(emulator.lab, nodes, clientFor, log.child('nsx-kube-proxy'));
+      };
+      startLoadBalancer = () => {
+        opts.progress('starting the NSX load balancer (lb-k8s-testcluster1-cyjfb on its own Tier-1 on the edge, uplink 100.64.208.9)');
+        return startNsxLoadBalancer(emulator, clientFor('ncp'), log.child('nsx-lb'));
       };
     } else {
       opts.progress(`building the emulated generic network (pod CIDRs ${LAB.nodes.map((n) => n.podCIDR).join(', ')}; ${mode} on every node)`);
@@ -180,6 +186,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
         opts.progress(`starting kube-proxy (${mode} mode) on every node`);
         return startKubeProxies(emulator, nodes, LAB.clusterCIDR, clientFor, log.child('kube-proxy'));
       };
+      startLoadBalancer = () => ({ ready: async () => undefined, stop: () => undefined });
     }
 
     const agents = new Map<string, NodeAgent>();
@@ -194,6 +201,8 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
 
     const proxies = startProxies();
     cleanups.push(() => proxies.stop());
+    const loadBalancer = startLoadBalancer();
+    cleanups.push(() => loadBalancer.stop());
 
     opts.progress('starting controllers (deployment, replicaset, scheduler, garbage collector, endpointslice, endpoints, lb-ipam)');
     // lb-ipam: LoadBalancer VIPs from 10.190.6.0/24 (the article's pool); in NSX mode the ingress also lists the LB Tier-1 uplink.
@@ -205,6 +214,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     await ensureObject(admin, Resources.services, kubeDnsService as unknown as KubeObject);
     await ensureObject(admin, Resources.deployments, corednsDeployment as unknown as KubeObject);
     await proxies.ready();
+    await loadBalancer.ready();
     const kubeconfig = join(opts.stateDir, 'kubeconfig');
     writeFileSync(kubeconfig, kubeconfigYaml(api.url, tls.caCertPem, token), { mode: 0o600 });
     opts.progress(`API server listening on ${api.url}`);
