@@ -19,7 +19,10 @@
 // (and, routed, pod IPs) and replies find their way back.
 //
 // enableNetfilter() gives a node a Conntrack + NetfilterRunner over caller-owned
-// rulesets (NftRuleset / IptRuleset, reloaded in place) installed on its hooks.
+// rulesets (NftRuleset / IptRuleset, reloaded in place) installed on its hooks, and on
+// cni0 as br_netfilter (bridge-nf-call-iptables=1, which kube-proxy requires): pod-to-pod
+// frames bridged on the node run PREROUTING/FORWARD/POSTROUTING with the same conntrack,
+// so a ClusterIP reply from a pod on the client's own node is un-DNATed.
 import { realClock, type Clock } from '../../core/clock.js';
 import { formatCidr, maskV4, parseCidr, type Cidr4 } from '../../core/cidr.js';
 import { formatIPv4, parseIPv4, type IPv4 } from '../../core/ip.js';
@@ -30,7 +33,7 @@ import { NetfilterRunner } from '../nftables/nf-runner.js';
 import type { NetfilterRuleset } from '../nftables/nf-types.js';
 import { Fabric, type TraceOptions } from './fabric.js';
 import { LogicalSwitch } from './logical-switch.js';
-import { netfilterHook, routerNetfilterOptions } from './netfilter-hook.js';
+import { netfilterHooks, rejectAnswer, routerNetfilterOptions } from './netfilter-hook.js';
 import { seededRng, hashString } from './rng.js';
 import { Router, type PacketHook } from './router.js';
 import type { Drive, Link } from './scheduler.js';
@@ -162,8 +165,11 @@ export class GenericLab {
     const eth0 = router.addInterface({ name: 'eth0', mac: this.nextMac++, ip: ip.value, prefix: this.nodeCidr.prefix });
     this.fabric.connect(`node-network/${name}`, this.nodeNetwork.addPort(name), eth0);
     const cni0 = new LogicalSwitch({ name: `${name}/cni0`, arpSuppression: false });
-    const cniPort = router.addInterface({ name: 'cni0', mac: this.nextMac++, ip: gateway, prefix: cidr.prefix });
+    const cniMac = this.nextMac++;
+    const cniPort = router.addInterface({ name: 'cni0', mac: cniMac, ip: gateway, prefix: cidr.prefix });
     this.fabric.connect(`${name}/cni0/${name}`, cni0.addPort(name), cniPort);
+    // The bridge device's MAC lives on the router's port (br_netfilter tells its frames apart by it).
+    cni0.bindMac(cniMac, name);
     router.addInterface({ name: 'host', mac: this.nextMac++, host: true });
     const node: GenericNode = { name, nodeIp: ip.value, podCidr: cidr, gateway, router, cni0 };
     for (const other of this.nodes.values()) {
@@ -202,6 +208,8 @@ export class GenericLab {
     this.pods.set(key, state);
     const port = n.cni0.addPort(spec.podName);
     n.cni0.bindMac(spec.mac, spec.podName);
+    // Where a DNATed bridged packet goes on (bridge netfilter): the pod's MAC by its IP.
+    n.cni0.bindIp(ip.value, spec.mac);
     const linkName = `${spec.node}/cni0/${spec.podName}`;
     const att = {
       linkName,
@@ -228,6 +236,7 @@ export class GenericLab {
     if (st === undefined || n === undefined) return err({ code: 'no-such-pod', node, pod: podName });
     if (st.link !== undefined) this.fabric.disconnect(st.link);
     n.cni0.removePort(podName);
+    if (n.cni0.binding(st.ip)?.mac === st.mac) n.cni0.unbindIp(st.ip);
     this.pods.delete(key);
     return ok(undefined);
   }
@@ -245,11 +254,15 @@ export class GenericLab {
     return ok(this.fabric.connect(`${ls.name}/${device.name}`, device, ls.addPort(device.name)));
   }
 
-  /** Installs the node's packet filter (iptables/nftables interpreter); undefined = pass-through. */
+  /**
+   * Installs a raw packet filter on the node router's hooks; undefined = pass-through.
+   * Either way cni0 goes back to plain bridging (a raw hook is the router's only).
+   */
   setNetfilter(node: string, hook: PacketHook | undefined): Result<void, GenericLabError> {
     const n = this.nodes.get(node);
     if (n === undefined) return err({ code: 'unknown-node', node });
     n.router.setHook(hook);
+    n.cni0.setBridgeNetfilter(undefined);
     return ok(undefined);
   }
 
@@ -257,7 +270,9 @@ export class GenericLab {
    * Runs `rulesets` (nftables and/or iptables, owned by the caller and reloaded in place)
    * on the node's packets: a fresh Conntrack and NetfilterRunner (local addresses = the
    * node router's; masquerade = the out interface's address: eth0 -> node IP, cni0 -> the
-   * pod gateway) installed on the node router's hooks. Replaces any earlier hook.
+   * pod gateway) installed on the node router's hooks and on cni0 for bridged pod-to-pod
+   * frames (iif/oif "cni0"; a packet DNATed off the bridge goes on through the router).
+   * Replaces any earlier hook.
    */
   enableNetfilter(node: string, rulesets: readonly NetfilterRuleset[], opts: EnableNetfilterOptions = {}): Result<NodeNetfilter, GenericLabError> {
     const n = this.nodes.get(node);
@@ -269,7 +284,27 @@ export class GenericLab {
       ...routerNetfilterOptions(n.router),
       random: seededRng(opts.seed ?? hashString(node)),
     });
-    n.router.setHook(netfilterHook(runner, opts.trace !== undefined ? { trace: opts.trace } : {}));
+    const hooks = netfilterHooks(runner, { bridgeIface: 'cni0', ...(opts.trace !== undefined ? { trace: opts.trace } : {}) });
+    n.router.setHook(hooks.router);
+    const router = n.router;
+    const cniMac = router.iface('cni0')?.mac ?? 0;
+    n.cni0.setBridgeNetfilter({
+      hook: hooks.bridge,
+      toStack: hooks.toStack,
+      localPort: n.name,
+      localMac: cniMac,
+      onLink: (a) => inCidr(n.podCidr, a),
+      now: () => this.clock.now(),
+      // REJECT of a bridged packet: the node's IP stack (the router) sends the answer, ICMP from the bridge's address.
+      reject: (how, frame, meta) => {
+        const a = rejectAnswer(how, frame, n.gateway);
+        if (a === undefined) return;
+        const l4 = a.l4;
+        const what = l4.kind === 'tcp' ? `TCP RST ${formatIPv4(a.src)}:${l4.tcp.srcPort} > ${formatIPv4(a.dst)}:${l4.tcp.dstPort}` : `ICMP ${how.slice(5)} ${formatIPv4(a.src)} > ${formatIPv4(a.dst)}`;
+        meta.trace?.add({ kind: 'reject', hop: meta.hops, router: router.name, answer: what });
+        router.originate(a.src, a.dst, a.l4, meta);
+      },
+    });
     return ok({ runner, conntrack });
   }
 

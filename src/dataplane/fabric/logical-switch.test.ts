@@ -65,3 +65,42 @@ describe('LogicalSwitch', () => {
     assert.deepEqual(ls.portNames(), ['h1', 'h3']);
   });
 });
+
+describe('LogicalSwitch bridge netfilter', () => {
+  test('hooks IPv4 frames bridged between two ports (prerouting, forward, postrouting), not ARP nor the local port; a drop stops the frame; a rewrite is re-emitted with good checksums', () => {
+    const { s, ls, a, b, c } = segment(false);
+    const calls: string[] = [];
+    let dropEcho = false;
+    ls.setBridgeNetfilter({
+      localPort: 'h3',
+      localMac: c.mac,
+      onLink: () => true,
+      now: () => 0,
+      hook: (name, p) => {
+        calls.push(`${name} ${p.inPort}>${p.outPort ?? '-'}`);
+        const l3 = p.frame.l3;
+        if (l3.kind === 'ipv4' && l3.l4.kind === 'icmp' && l3.l4.icmp.kind === 'echo-reply' && name === 'postrouting') l3.ip.src = ip('10.0.0.99');
+        return dropEcho ? { kind: 'drop', reason: 'test' } : { kind: 'accept' };
+      },
+    });
+    a.ping(b.ip);
+    s.runUntilIdle();
+    assert.deepEqual(calls, ['prerouting h1>-', 'forward h1>h2', 'postrouting h1>h2', 'prerouting h2>-', 'forward h2>h1', 'postrouting h2>h1']);
+    const reply = a.inbox.find((f) => f.l3.kind === 'ipv4' && f.l3.l4.kind === 'icmp' && f.l3.l4.icmp.kind === 'echo-reply');
+    assert.equal(reply?.l3.kind === 'ipv4' ? reply.l3.ip.src : undefined, ip('10.0.0.99'), 'rewritten (SimpleHost verifies checksums on receive)');
+    calls.length = 0;
+    a.ping(c.ip, { seq: 2 });
+    s.runUntilIdle();
+    assert.deepEqual(calls, [], 'to and from the local port: not hooked');
+    assert.equal(a.counters.echoReplies, 2);
+    dropEcho = true;
+    a.ping(b.ip, { seq: 3 });
+    s.runUntilIdle();
+    assert.equal(a.counters.echoReplies, 2);
+    assert.equal(ls.stats().bridgeHooked, 3);
+    ls.setBridgeNetfilter(undefined);
+    a.ping(b.ip, { seq: 4 });
+    s.runUntilIdle();
+    assert.equal(ls.stats().bridgeHooked, 3);
+  });
+});

@@ -8,14 +8,25 @@
 // skb's addresses and ports (the ICMP echo id, the quoted datagram of an ICMP error) are
 // written back into the frame in place; the router then routes on the rewritten
 // destination and re-emits the frame with fresh checksums.
+//
+// netfilterHooks() also gives the hook for bridged frames (br_netfilter on the node's
+// cni0, see logical-switch.ts) over the same runner, so one conntrack sees both routed
+// and bridged packets: iif and oif are the bridge's name (the bridge ports are physdev
+// in/out, which the runner does not match on). A bridged packet DNATed off the bridge is
+// handed to the router; its skb is parked under a key of the re-emitted packet (ident,
+// addresses, ports, TCP seq) and adopted by the router's PREROUTING, which then does not
+// run the program again (br_netfilter's ip_sabotage_in): FORWARD and POSTROUTING follow.
 import type { CtQuotedTuple } from '../conntrack/types.js';
+import { EMPTY_BYTES } from '../wire/checksum.js';
 import { IP_PROTO_ICMP } from '../flow-key.js';
 import type { NetfilterRunner, NetfilterRunnerOptions, NfSkb } from '../nftables/nf-runner.js';
 import { formatNfTrace } from '../nftables/nf-trace.js';
 import type { NfHook, NfRejectWith, NfVerdict } from '../nftables/nf-types.js';
 import { flowKeyFromFrame } from '../wire/flow-key-frame.js';
-import type { Frame } from '../wire/frame.js';
-import { l4Length } from '../wire/frame.js';
+import { emitFrame, l4Length, type Frame } from '../wire/frame.js';
+import { icmpQuote, icmpTypeCode, isIcmpErrorType, type IcmpRepr } from '../wire/icmp.js';
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../wire/tcp.js';
+import type { BridgeHookName, BridgeHookPacket } from './logical-switch.js';
 import { applyQuoteTupleToFrame, icmpErrorQuoteOf } from '../wire/icmp-quote.js';
 import { ipv4HeaderLength } from '../wire/ipv4.js';
 import type { HookName, HookPacket, HookVerdict, PacketHook, RejectWith } from './router-types.js';
@@ -25,7 +36,21 @@ import type { IPv4 } from '../../core/ip.js';
 export interface NetfilterHookOptions {
   /** Put the runner's trace (conntrack, chains, rules that matched, NAT) into fabric traces; default true. */
   readonly trace?: boolean;
+  /** The bridge device's name for bridged packets' iif/oif (default "cni0"). */
+  readonly bridgeIface?: string;
 }
+
+export interface NetfilterHooks {
+  /** For the router's hook points (Router.setHook). */
+  readonly router: PacketHook;
+  /** For bridged frames (BridgeNetfilter.hook). */
+  readonly bridge: (name: BridgeHookName, p: BridgeHookPacket) => HookVerdict;
+  /** BridgeNetfilter.toStack: the router's PREROUTING adopts this packet's state instead of running again. */
+  readonly toStack: (frame: Frame) => void;
+}
+
+/** Parked bridged-then-DNATed packets waiting for the router; bounded (a lost frame must not leak). */
+const HANDOFF_MAX = 256;
 
 interface PacketState {
   readonly skb: NfSkb;
@@ -37,25 +62,129 @@ const ACCEPT: HookVerdict = { kind: 'accept' };
 
 /** A PacketHook running `runner` on the router's packets. */
 export function netfilterHook(runner: NetfilterRunner, opts: NetfilterHookOptions = {}): PacketHook {
+  return netfilterHooks(runner, opts).router;
+}
+
+/** The router's and the bridge's hooks over one runner (one conntrack). */
+export function netfilterHooks(runner: NetfilterRunner, opts: NetfilterHookOptions = {}): NetfilterHooks {
   const packets = new WeakMap<Frame, PacketState>();
+  const handoff = new Map<string, PacketState>();
   const wantTrace = opts.trace !== false;
-  return (hook: HookName, p: HookPacket): HookVerdict => {
-    const frame = p.frame;
-    if (frame.l3.kind !== 'ipv4') return ACCEPT;
-    let st = packets.get(frame);
-    if (st === undefined) {
-      st = newState(hook, p);
-      packets.set(frame, st);
-    }
-    const skb = st.skb;
-    skb.oif = p.outIface ?? '';
-    const traced = wantTrace && p.traced === true;
-    const r = runner.hook(hook as NfHook, skb, p.now, traced ? { trace: true } : {});
+  const bridgeIface = opts.bridgeIface ?? 'cni0';
+  const run = (hook: HookName, frame: Frame, st: PacketState, now: number, traced: boolean): HookVerdict => {
+    const r = runner.hook(hook as NfHook, st.skb, now, traced ? { trace: true } : {});
     writeBack(frame, st);
     const trace = traced && r.trace !== undefined ? formatNfTrace(r.trace) : undefined;
     return toHookVerdict(r.verdict, trace);
   };
+  const router = (hook: HookName, p: HookPacket): HookVerdict => {
+    const frame = p.frame;
+    if (frame.l3.kind !== 'ipv4') return ACCEPT;
+    let st = packets.get(frame);
+    if (st === undefined) {
+      if (hook === 'prerouting' && handoff.size > 0) {
+        const key = handoffKey(frame);
+        const h = key !== undefined ? handoff.get(key) : undefined;
+        if (key !== undefined && h !== undefined) {
+          handoff.delete(key);
+          packets.set(frame, h);
+          // PREROUTING ran on the bridge already (conntrack, DNAT).
+          return wantTrace && p.traced === true ? { kind: 'accept', trace: ['bridged packet DNATed off the bridge: prerouting already ran on the bridge'] } : ACCEPT;
+        }
+      }
+      st = newState(frame, hook === 'output' ? '' : (p.inIface ?? ''));
+      packets.set(frame, st);
+    }
+    st.skb.oif = p.outIface ?? '';
+    return run(hook, frame, st, p.now, wantTrace && p.traced === true);
+  };
+  const bridge = (hook: BridgeHookName, p: BridgeHookPacket): HookVerdict => {
+    const frame = p.frame;
+    if (frame.l3.kind !== 'ipv4') return ACCEPT;
+    let st = packets.get(frame);
+    if (st === undefined) {
+      st = newState(frame, bridgeIface);
+      packets.set(frame, st);
+    }
+    st.skb.oif = hook === 'prerouting' ? '' : bridgeIface;
+    return run(hook, frame, st, p.now, wantTrace && p.traced === true);
+  };
+  const toStack = (frame: Frame): void => {
+    const st = packets.get(frame);
+    const key = handoffKey(frame);
+    if (st === undefined || key === undefined) return;
+    if (handoff.size >= HANDOFF_MAX) {
+      const oldest = handoff.keys().next();
+      if (oldest.done !== true) handoff.delete(oldest.value);
+    }
+    handoff.set(key, st);
+  };
+  return { router, bridge, toStack };
 }
+
+/** Identifies one packet across its re-emission (bridge -> router): IP ident, addresses, protocol, ports / echo id, TCP seq. */
+function handoffKey(frame: Frame): string | undefined {
+  const l3 = frame.l3;
+  if (l3.kind !== 'ipv4') return undefined;
+  const ip = l3.ip;
+  const l4 = l3.l4;
+  const tail =
+    l4.kind === 'tcp'
+      ? `t${l4.tcp.srcPort}:${l4.tcp.dstPort}:${l4.tcp.seq}:${l4.tcp.flags}`
+      : l4.kind === 'udp'
+        ? `u${l4.udp.srcPort}:${l4.udp.dstPort}`
+        : l4.kind === 'icmp'
+          ? `i${icmpTypeCode(l4.icmp).type}`
+          : l4.kind;
+  return `${ip.ident}|${ip.src}|${ip.dst}|${tail}`;
+}
+
+/**
+ * The answer Linux's REJECT sends for a packet that was not routed (a bridged one): the
+ * source, destination and L4 of a TCP RST from the packet's destination, or of an ICMP
+ * destination unreachable from `icmpFrom` (the bridge device's address); undefined when
+ * nothing is sent (RST for an RST or a non-TCP packet, ICMP about an ICMP error, a
+ * non-initial fragment, a non-unicast source). The caller originates it from its IP stack.
+ */
+export function rejectAnswer(how: RejectWith, frame: Frame, icmpFrom: IPv4): { src: IPv4; dst: IPv4; l4: Extract<Frame['l3'], { kind: 'ipv4' }>['l4'] } | undefined {
+  const l3 = frame.l3;
+  if (l3.kind !== 'ipv4') return undefined;
+  const ip = l3.ip;
+  const src = ip.src;
+  if (src === 0 || src >>> 0 >= 0xe0000000 || ip.fragmentOffset !== 0) return undefined;
+  if (how === 'tcp-reset') {
+    if (l3.l4.kind !== 'tcp') return undefined;
+    const t = l3.l4.tcp;
+    if (t.flags & TCP_RST) return undefined;
+    const hasAck = (t.flags & TCP_ACK) !== 0;
+    const len = t.payload.length + (t.flags & TCP_SYN ? 1 : 0) + (t.flags & TCP_FIN ? 1 : 0);
+    const tcp = {
+      srcPort: t.dstPort,
+      dstPort: t.srcPort,
+      seq: hasAck ? t.ack : 0,
+      ack: hasAck ? 0 : (t.seq + len) >>> 0,
+      flags: hasAck ? TCP_RST : TCP_RST | TCP_ACK,
+      window: 0,
+      urgentPointer: 0,
+      options: EMPTY_BYTES,
+      payload: EMPTY_BYTES,
+    };
+    return { src: ip.dst, dst: src, l4: { kind: 'tcp', tcp } };
+  }
+  if (l3.l4.kind === 'icmp' && isIcmpErrorType(icmpTypeCode(l3.l4.icmp).type)) return undefined;
+  const icmp: IcmpRepr = { kind: 'dest-unreachable', code: REJECT_CODE[how], nextHopMtu: 0, original: icmpQuote(emitFrame(frame).subarray(14)) };
+  return { src: icmpFrom, dst: src, l4: { kind: 'icmp', icmp } };
+}
+
+const REJECT_CODE: Record<Exclude<RejectWith, 'tcp-reset'>, number> = {
+  'icmp-net-unreachable': 0,
+  'icmp-host-unreachable': 1,
+  'icmp-proto-unreachable': 2,
+  'icmp-port-unreachable': 3,
+  'icmp-net-prohibited': 9,
+  'icmp-host-prohibited': 10,
+  'icmp-admin-prohibited': 13,
+};
 
 /** Runner options from a router's addresses: local = every interface and loopback address; masquerade/redirect = the interface's. */
 export function routerNetfilterOptions(router: Router): Pick<NetfilterRunnerOptions, 'localAddresses' | 'masqueradeAddress' | 'redirectAddress'> {
@@ -68,8 +197,7 @@ export function routerNetfilterOptions(router: Router): Pick<NetfilterRunnerOpti
   };
 }
 
-function newState(hook: HookName, p: HookPacket): PacketState {
-  const frame = p.frame;
+function newState(frame: Frame, iif: string): PacketState {
   const l3 = frame.l3;
   const key = flowKeyFromFrame(frame, 0);
   let payloadLength = 0;
@@ -91,7 +219,7 @@ function newState(hook: HookName, p: HookPacket): PacketState {
   const skb: NfSkb = {
     key,
     mark: 0,
-    iif: hook === 'output' ? '' : (p.inIface ?? ''),
+    iif,
     oif: '',
     bytes,
     payloadLength,
