@@ -19,7 +19,7 @@ const STATE_DIR_DEFAULT = '.svcnet';
 
 type AdminAnswer = { readonly kind: 'answer'; readonly status: number; readonly body: unknown } | { readonly kind: 'not-running' } | { readonly kind: 'error'; readonly message: string };
 
-function callAdmin(stateDir: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<AdminAnswer> {
+export function callAdmin(stateDir: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<AdminAnswer> {
   return new Promise((done) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = request(

@@ -15,7 +15,10 @@ import { clusterDnsApp } from './dns-app.js';
 import { startNsxProxies } from './proxies.js';
 import { startGenericEmulator } from './emulator-generic.js';
 import { startKubeProxies } from './kube-proxies.js';
-import { startNsxLoadBalancer } from './load-balancers.js';
+import { startExternalLoadBalancer, startNsxLoadBalancer } from './load-balancers.js';
+import { startHostAccess } from './host-ports.js';
+import type { EmulatorViews } from './emulator-views.js';
+import type { HostStack } from '../src/dataplane/host/index.js';
 import { startClusterDns } from '../src/dns/index.js';
 import { corednsDeployment, ensureObject, kubeDnsService } from './lab-objects.js';
 import type { KubeObject } from '../src/api/index.js';
@@ -63,6 +66,8 @@ export const LAB = {
   ],
   /** kube-proxy --cluster-cidr in the generic lab (the nodes' podCIDRs are carved from it). */
   clusterCIDR: '10.244.0.0/16',
+  /** LoadBalancer VIPs (lb-ipam's default pool; NSX: the routable pool of the article's Part 3). */
+  lbPool: '10.190.6.0/24',
 } as const;
 
 function loadOrCreateToken(dir: string): string {
@@ -162,11 +167,15 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     let nodeConfig: (n: (typeof LAB.nodes)[number]) => NodeAgentConfig;
     let startProxies: () => { ready(): Promise<void>; stop(): void };
     let startLoadBalancer: () => { ready(): Promise<void>; stop(): void };
+    let views: EmulatorViews;
+    let entryStack: HostStack;
     if (mode === 'openflow') {
       opts.progress('building the emulated NSX network (Tier-0, Tier-1s, br-int on every node)');
       const emulator = await startEmulator({ stateDir: opts.stateDir, nodes, log: log.child('emulator'), dnsServerApp });
       cleanups.push(() => emulator.stop());
       runtimeFor = (n) => emulator.runtimeFor(n);
+      views = emulator.views;
+      entryStack = emulator.client.stack;
       nodeConfig = ({ podCIDR, ...n }) => ({ ...n });
       startProxies = () => {
         opts.progress('starting NSX kube proxies (br-int flows and groups on every node)');
@@ -181,12 +190,17 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       const emulator = await startGenericEmulator({ stateDir: opts.stateDir, mode, nodes: LAB.nodes, log: log.child('emulator'), dnsServerApp });
       cleanups.push(() => emulator.stop());
       runtimeFor = (n) => emulator.runtimeFor(n);
+      views = emulator.views;
+      entryStack = emulator.client.stack;
       nodeConfig = (n) => ({ ...n, ipam: { mode: 'node-cidr' } });
       startProxies = () => {
         opts.progress(`starting kube-proxy (${mode} mode) on every node`);
         return startKubeProxies(emulator, nodes, LAB.clusterCIDR, clientFor, log.child('kube-proxy'));
       };
-      startLoadBalancer = () => ({ ready: async () => undefined, stop: () => undefined });
+      startLoadBalancer = () => {
+        opts.progress(`starting the external load balancer on the edge router (VIPs from ${LAB.lbPool} -> NodeIP:NodePort)`);
+        return startExternalLoadBalancer(emulator, emulator.views, clientFor('external-lb'), LAB.lbPool, log.child('external-lb'));
+      };
     }
 
     const agents = new Map<string, NodeAgent>();
@@ -215,6 +229,11 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     await ensureObject(admin, Resources.deployments, corednsDeployment as unknown as KubeObject);
     await proxies.ready();
     await loadBalancer.ready();
+
+    // Host access: every NodePort and LoadBalancer VIP:port on a 127.0.0.1 port, entering the
+    // emulated network from the external client (192.168.50.10), as an outside user would.
+    const hostAccess = startHostAccess({ client: clientFor('host-access'), views, entry: entryStack, vipCidrs: [LAB.lbPool], announce: opts.progress, log: log.child('host-access') });
+    cleanups.push(() => hostAccess.stop());
     const kubeconfig = join(opts.stateDir, 'kubeconfig');
     writeFileSync(kubeconfig, kubeconfigYaml(api.url, tls.caCertPem, token), { mode: 0o600 });
     opts.progress(`API server listening on ${api.url}`);

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startLab, type ProxyMode } from './lab.js';
+import { callAdmin } from './lab-commands.js';
 
 export interface UpOptions {
   readonly stateDir: string;
@@ -170,6 +171,9 @@ export async function runStatus(opts: { stateDir: string }): Promise<number> {
     console.log(`svcnet is not running (state dir ${dir}). Start it with \`svcnet up --state-dir ${opts.stateDir}\`.`);
     return 3;
   }
-  console.log(`svcnet is running\n  pid:        ${info.pid}\n  since:      ${info.startedAt}\n  API server: ${info.server}\n  proxy mode: ${info.proxyMode ?? 'openflow'}\n  kubeconfig: ${info.kubeconfig}${info.dns !== undefined ? `\n  DNS:        ${info.dns}` : ''}${info.dnsMetrics !== undefined ? `\n  metrics:    http://${info.dnsMetrics}/metrics` : ''}`);
+  const ports = await callAdmin(dir, 'GET', '/v1/views/host-ports');
+  const body = ports.kind === 'answer' ? (ports.body as { ok?: boolean; stdout?: string }) : undefined;
+  const hostPorts = body?.ok === true && body.stdout !== undefined && body.stdout !== '' ? `\n  host access (NodePorts and LoadBalancer VIPs on this machine):\n${body.stdout.trimEnd().split('\n').map((l) => `    ${l}`).join('\n')}` : '';
+  console.log(`svcnet is running\n  pid:        ${info.pid}\n  since:      ${info.startedAt}\n  API server: ${info.server}\n  proxy mode: ${info.proxyMode ?? 'openflow'}\n  kubeconfig: ${info.kubeconfig}${info.dns !== undefined ? `\n  DNS:        ${info.dns}` : ''}${info.dnsMetrics !== undefined ? `\n  metrics:    http://${info.dnsMetrics}/metrics` : ''}${hostPorts}`);
   return 0;
 }
