@@ -5,7 +5,23 @@
 // latency uses kube-proxy's 0.25 s .. 30 min buckets with finer ones below 0.25 s
 // prepended, because here programming takes milliseconds, not seconds.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { SyncResult } from './nsx-proxier.js';
+
+/** What observeSync needs of a sync (NsxProxier's and NetfilterProxier's results both fit). */
+export interface ObservedSync {
+  readonly kind: 'full' | 'partial';
+  readonly outcome: { readonly kind: string };
+  readonly triggerTimes: ReadonlyMap<string, readonly number[]>;
+  readonly startedAt: number;
+  readonly endedAt: number;
+}
+
+export interface ProxyMetricsOptions {
+  /**
+   * Name and help of the apply-failure counter. The default is the OpenFlow proxy's; the
+   * kube-proxy modes use upstream's iptables_restore_failures_total / nftables_sync_failures_total.
+   */
+  readonly applyFailures?: { readonly name: string; readonly help: string };
+}
 
 const SYNC_BUCKETS = Array.from({ length: 15 }, (_, i) => 0.001 * 2 ** i);
 
@@ -29,7 +45,7 @@ export class ProxyMetrics {
   readonly lastSync: Gauge;
   readonly applyFailures: Counter;
 
-  constructor(registry = new Registry()) {
+  constructor(registry = new Registry(), opts: ProxyMetricsOptions = {}) {
     this.registry = registry;
     const registers = [registry];
     this.syncDuration = new Histogram({
@@ -72,14 +88,14 @@ export class ProxyMetrics {
       registers,
     });
     this.applyFailures = new Counter({
-      name: 'kubeproxy_sync_proxy_rules_openflow_apply_failures_total',
-      help: 'Cumulative OpenFlow program apply failures (the analogue of kube-proxy iptables_restore_failures_total)',
+      name: opts.applyFailures?.name ?? 'kubeproxy_sync_proxy_rules_openflow_apply_failures_total',
+      help: opts.applyFailures?.help ?? 'Cumulative OpenFlow program apply failures (the analogue of kube-proxy iptables_restore_failures_total)',
       registers,
     });
   }
 
   /** Records a sync. Network programming latency is measured to `endedAt` for every trigger time. */
-  observeSync(r: SyncResult): void {
+  observeSync(r: ObservedSync): void {
     const seconds = (r.endedAt - r.startedAt) / 1000;
     if (r.outcome.kind === 'failed') {
       this.applyFailures.inc();

@@ -5,3 +5,4 @@ export { conntrackFlusher, ctFlushFilter } from './conntrack-flusher.js';
 export { RecordingProgrammer, describeMod } from './recording-programmer.js';
 export { deepEqual, flowSpecEqual, groupSpecEqual } from './spec-equality.js';
 export { rejectFrameFor, rejectPacketInHandler } from './reject-packet-in.js';
+export { iptablesProgrammer, nftablesProgrammer, nftReplaceTransaction, NFT_TABLE, type NetfilterProgrammer } from './netfilter-programmer.js';

@@ -43,7 +43,22 @@ export interface CaseState {
   readonly slices: readonly EndpointSlice[];
 }
 
-export type CaseStep =
+/** The dataplanes a case runs on. */
+export type ProxyMode = 'openflow' | 'nftables' | 'iptables';
+
+/**
+ * Where dataplanes legitimately differ (an NSX-only behaviour, an upstream kube-proxy
+ * mode's own rule), a step says so: it runs only in `modes`, and `why` explains the
+ * difference. A step without `modes` is what Kubernetes promises in every mode.
+ */
+export interface ModeScope {
+  readonly modes?: readonly ProxyMode[];
+  readonly why?: string;
+}
+
+export type CaseStep = CaseStepBody & ModeScope;
+
+export type CaseStepBody =
   /** Replace the cluster state; the runner programs the change incrementally. */
   | { readonly kind: 'state'; readonly state: CaseState }
   | { readonly kind: 'advance'; readonly seconds: number }
@@ -77,6 +92,8 @@ export interface ProxyCase {
 
 /** A proxy mode able to run cases: one instance per case. */
 export interface PacketFlowRunner {
+  /** Which mode's steps run (see ModeScope). */
+  readonly mode: ProxyMode;
   /** Programs a state: the first call from scratch, later ones as changes. */
   setState(state: CaseState): void;
   send(p: CasePacket): Fate;

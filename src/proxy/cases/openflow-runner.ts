@@ -44,6 +44,7 @@ const show = (ip: number, port: number) => `${formatIPv4((ip >>> 0) as IPv4)}:${
 const keyOf = (o: { metadata: { namespace?: string; name?: string } }) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
 
 export class OpenFlowRunner implements PacketFlowRunner {
+  readonly mode = 'openflow' as const;
   readonly clock = new FakeClock(Date.UTC(2026, 0, 1));
   readonly program = new BridgeProgram();
   readonly conntrack = new Conntrack();

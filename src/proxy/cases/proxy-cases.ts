@@ -2,7 +2,7 @@
 // pod 172.25.5.2 lives on it, 172.25.5.3 / .4 on k8s-node2; 192.168.1.50 is an external
 // client. Expectations are what Kubernetes promises, whatever the dataplane.
 import { buildService, buildSlice, type EndpointBuild, type PortSpec, type ServiceBuild } from '../model/builders.js';
-import type { CasePacket, CaseState, ProxyCase } from './case-types.js';
+import type { CasePacket, CaseState, ProxyCase, ProxyMode } from './case-types.js';
 
 const NODE = { name: 'k8s-node1', ip: '10.190.5.11' };
 const LOCAL = '172.25.5.2';
@@ -24,6 +24,7 @@ const pod = (from: string, to: string, proto: CasePacket['proto'] = 'TCP'): Case
 const ext = (from: string, to: string, proto: CasePacket['proto'] = 'TCP'): CasePacket => ({ from, to, proto, origin: 'external' });
 const HTTP: PortSpec[] = [{ name: 'http', port: 80, targetPort: 8080 }];
 const at = (ip: string, port = 8080) => `${ip}:${port}`;
+const NETFILTER: readonly ProxyMode[] = ['nftables', 'iptables'];
 
 export const PROXY_CASES: readonly ProxyCase[] = [
   {
@@ -33,7 +34,20 @@ export const PROXY_CASES: readonly ProxyCase[] = [
     state: svc('web', '10.96.10.10', HTTP, [ep(LOCAL), ep(REMOTE_A), ep(REMOTE_B)]),
     steps: [
       { kind: 'spread', packet: pod(`${CLIENT_POD}:40000`, '10.96.10.10:80'), connections: 60, all: true, expect: { kind: 'forwarded', to: [at(LOCAL), at(REMOTE_A), at(REMOTE_B)], fromIp: CLIENT_POD } },
-      { kind: 'send', packet: pod(`${CLIENT_POD}:41000`, '10.96.10.10:81'), expect: { kind: 'forwarded', to: ['10.96.10.10:81'] } },
+      {
+        kind: 'send',
+        packet: pod(`${CLIENT_POD}:41000`, '10.96.10.10:81'),
+        expect: { kind: 'forwarded', to: ['10.96.10.10:81'] },
+        modes: ['openflow', 'iptables'],
+        why: 'only the Service\'s ports are proxied; another port of the ClusterIP is routed on unchanged',
+      },
+      {
+        kind: 'send',
+        packet: pod(`${CLIENT_POD}:41000`, '10.96.10.10:81'),
+        expect: { kind: 'reject' },
+        modes: ['nftables'],
+        why: 'kube-proxy\'s nftables mode rejects new connections to other ports of an active ClusterIP (cluster-ips-check)',
+      },
     ],
   },
   {
@@ -66,6 +80,35 @@ export const PROXY_CASES: readonly ProxyCase[] = [
     steps: [
       { kind: 'send', packet: ext(`${EXTERNAL}:50000`, '10.190.6.102:80'), expect: { kind: 'forwarded', to: [at(REMOTE_A)], fromIp: NODE.ip }, remember: 'c' },
       { kind: 'reply', of: 'c', expect: { kind: 'forwarded', from: '10.190.6.102:80', to: [`${EXTERNAL}:50000`] } },
+    ],
+  },
+  {
+    name: 'loadbalancer-source-ranges',
+    description: 'loadBalancerSourceRanges: clients inside the ranges reach the LoadBalancer IP; others are dropped where the node enforces them.',
+    node: NODE,
+    state: svc('fw', '10.96.10.21', [{ name: 'http', port: 80, targetPort: 8080, nodePort: 30084 }], [ep(REMOTE_A)], {
+      type: 'LoadBalancer',
+      loadBalancerIPs: ['10.190.6.103'],
+      loadBalancerSourceRanges: ['192.168.1.0/24'],
+    }),
+    steps: [
+      { kind: 'send', packet: ext(`${EXTERNAL}:50000`, '10.190.6.103:80'), expect: { kind: 'forwarded', to: [at(REMOTE_A)], fromIp: NODE.ip }, remember: 'c' },
+      { kind: 'reply', of: 'c', expect: { kind: 'forwarded', from: '10.190.6.103:80', to: [`${EXTERNAL}:50000`] } },
+      {
+        kind: 'send',
+        packet: ext('198.51.100.7:50000', '10.190.6.103:80'),
+        expect: { kind: 'drop' },
+        modes: NETFILTER,
+        why: 'kube-proxy enforces the ranges on every node (KUBE-FW / KUBE-PROXY-FIREWALL, firewall-ips)',
+      },
+      {
+        kind: 'send',
+        packet: ext('198.51.100.7:50000', '10.190.6.103:80'),
+        expect: { kind: 'forwarded', to: [at(REMOTE_A)] },
+        modes: ['openflow'],
+        why: 'with NSX the ranges are enforced by the NSX load balancer (NCP firewall rules on the virtual server), not by the node\'s OVS program',
+      },
+      { kind: 'send', packet: pod(`${CLIENT_POD}:40000`, '10.96.10.21:80'), expect: { kind: 'forwarded', to: [at(REMOTE_A)], from: `${CLIENT_POD}:40000` } },
     ],
   },
   {
@@ -134,7 +177,31 @@ export const PROXY_CASES: readonly ProxyCase[] = [
       { kind: 'advance', seconds: 29 },
       ...clients().map((c, i) => ({ kind: 'sticky' as const, packet: pod(`${c}:41000`, '10.96.10.19:80'), connections: 5, sameAs: `c${i}` })),
       { kind: 'advance', seconds: 2 },
-      { kind: 'rechosen', packets: clients().map((c) => pod(`${c}:42000`, '10.96.10.19:80')), connections: 5, remembered: clients().map((_c, i) => `c${i}`) },
+      {
+        kind: 'rechosen',
+        packets: clients().map((c) => pod(`${c}:42000`, '10.96.10.19:80')),
+        connections: 5,
+        remembered: clients().map((_c, i) => `c${i}`),
+        modes: ['openflow'],
+        why: 'the learned affinity flow has a hard_timeout: it ends timeoutSeconds after the first connection',
+      },
+      ...clients().map((c, i) => ({
+        kind: 'sticky' as const,
+        packet: pod(`${c}:42000`, '10.96.10.19:80'),
+        connections: 5,
+        sameAs: `c${i}`,
+        modes: NETFILTER,
+        why: 'kube-proxy refreshes the affinity entry on every new connection (`recent --set`, `update @affinity-…`): the timeout counts from the last one',
+      })),
+      { kind: 'advance', seconds: 31, modes: NETFILTER, why: 'idle for longer than the timeout' },
+      {
+        kind: 'rechosen',
+        packets: clients().map((c) => pod(`${c}:43000`, '10.96.10.19:80')),
+        connections: 5,
+        remembered: clients().map((_c, i) => `c${i}`),
+        modes: NETFILTER,
+        why: 'the affinity entry expired timeoutSeconds after the last connection',
+      },
     ],
   },
   {

@@ -27,6 +27,7 @@ export function runCase(c: ProxyCase, runner: PacketFlowRunner): string[] {
   };
   runner.setState(c.state);
   c.steps.forEach((s, i) => {
+    if (s.modes !== undefined && !s.modes.includes(runner.mode)) return;
     const where = `step ${i + 1} (${s.kind})`;
     const fail = (msg: string) => failures.push(`${c.name}: ${where}: ${msg}`);
     switch (s.kind) {

@@ -19,6 +19,7 @@ export interface ServiceBuild {
   readonly type?: ServiceSpec['type'];
   readonly externalIPs?: readonly string[];
   readonly loadBalancerIPs?: readonly string[];
+  readonly loadBalancerSourceRanges?: readonly string[];
   readonly externalTrafficPolicy?: 'Cluster' | 'Local';
   readonly internalTrafficPolicy?: 'Cluster' | 'Local';
   readonly affinityTimeoutSeconds?: number;
@@ -40,6 +41,7 @@ export function buildService(b: ServiceBuild): Service {
     sessionAffinity: b.affinityTimeoutSeconds !== undefined ? 'ClientIP' : 'None',
     ...(b.affinityTimeoutSeconds !== undefined ? { sessionAffinityConfig: { clientIP: { timeoutSeconds: b.affinityTimeoutSeconds } } } : {}),
     ...(b.externalIPs !== undefined ? { externalIPs: [...b.externalIPs] } : {}),
+    ...(b.loadBalancerSourceRanges !== undefined ? { loadBalancerSourceRanges: [...b.loadBalancerSourceRanges] } : {}),
     ...(b.externalTrafficPolicy !== undefined ? { externalTrafficPolicy: b.externalTrafficPolicy } : {}),
     ...(b.internalTrafficPolicy !== undefined ? { internalTrafficPolicy: b.internalTrafficPolicy } : {}),
     ...(b.healthCheckNodePort !== undefined ? { healthCheckNodePort: b.healthCheckNodePort } : {}),

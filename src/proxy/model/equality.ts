@@ -19,6 +19,7 @@ export function servicePortEqual(a: ServicePortInfo, b: ServicePortInfo): boolea
     sameStrings(a.clusterIPs, b.clusterIPs) &&
     sameStrings(a.loadBalancerIPs, b.loadBalancerIPs) &&
     sameStrings(a.externalIPs, b.externalIPs) &&
+    sameStrings(a.loadBalancerSourceRanges, b.loadBalancerSourceRanges) &&
     a.sessionAffinity.kind === b.sessionAffinity.kind &&
     (a.sessionAffinity.kind === 'None' || a.sessionAffinity.timeoutSeconds === (b.sessionAffinity as { timeoutSeconds: number }).timeoutSeconds) &&
     a.externalTrafficPolicy === b.externalTrafficPolicy &&

@@ -41,6 +41,7 @@ export function projectService(svc: Service): ServiceInfo {
       ? (svc.status?.loadBalancer?.ingress ?? []).filter((i) => i.ip !== undefined && i.ip !== '' && i.ipMode !== 'Proxy').map((i) => i.ip as string)
       : [];
   const externalIPs = [...(spec.externalIPs ?? [])];
+  const loadBalancerSourceRanges = type === 'LoadBalancer' ? (spec.loadBalancerSourceRanges ?? []).map((r) => r.trim()).filter((r) => r !== '') : [];
   const externallyAccessible = hasNodePorts || externalIPs.length > 0;
   const externalTrafficPolicy = spec.externalTrafficPolicy === 'Local' ? 'Local' : 'Cluster';
   const internalTrafficPolicy = spec.internalTrafficPolicy === 'Local' ? 'Local' : 'Cluster';
@@ -67,6 +68,7 @@ export function projectService(svc: Service): ServiceInfo {
       nodePort: hasNodePorts ? (p.nodePort ?? 0) : 0,
       loadBalancerIPs,
       externalIPs,
+      loadBalancerSourceRanges,
       sessionAffinity,
       externalTrafficPolicy,
       healthCheckNodePort,

@@ -44,6 +44,8 @@ export interface ServicePortInfo {
   /** status.loadBalancer.ingress[].ip of type LoadBalancer, except ipMode Proxy. */
   readonly loadBalancerIPs: readonly string[];
   readonly externalIPs: readonly string[];
+  /** spec.loadBalancerSourceRanges (CIDRs) of type LoadBalancer; empty = no firewall. */
+  readonly loadBalancerSourceRanges: readonly string[];
   readonly sessionAffinity: SessionAffinity;
   readonly externalTrafficPolicy: TrafficPolicy;
   /** 0 = none. */

@@ -23,8 +23,20 @@ export function base32(bytes: Uint8Array): string {
   return out;
 }
 
+// Names are re-derived on every full render (tens of thousands of sha256 per sync at
+// scale), so the 16-character base32 of each name is memoized; a bounded cache keeps a
+// long-running proxy's memory flat (cleared wholesale when full).
+const MEMO_MAX = 1 << 20;
+const memo = new Map<string, string>();
+
 function hash(s: string, n: number): string {
-  return base32(createHash('sha256').update(s).digest()).slice(0, n);
+  let h = memo.get(s);
+  if (h === undefined) {
+    h = base32(createHash('sha256').update(s).digest()).slice(0, 16);
+    if (memo.size >= MEMO_MAX) memo.clear();
+    memo.set(s, h);
+  }
+  return n === 16 ? h : h.slice(0, n);
 }
 
 /** kube-proxy's ServicePortName.String(): "ns/name" plus ":portName" when named. */

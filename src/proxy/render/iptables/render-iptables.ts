@@ -4,7 +4,8 @@
 // a save of the loaded program reads the same.
 import { categorizeEndpoints } from '../../model/categorize.js';
 import type { EndpointInfo, NodeInfo, ServiceName, ServicePortInfo } from '../../model/types.js';
-import { extChain, kubeServicePortName, sepChain, svcChain, svlChain } from '../kube-names.js';
+import { extChain, fwChain, kubeServicePortName, sepChain, svcChain, svlChain } from '../kube-names.js';
+import { allowFromNode, usesFirewall, v4SourceRanges } from '../source-ranges.js';
 
 export interface KubeRenderModel {
   readonly services: Iterable<{ readonly name: ServiceName; readonly ports: readonly ServicePortInfo[] }>;
@@ -27,15 +28,18 @@ export function probability(n: number): string {
   return (1 / n).toFixed(10);
 }
 
-export function renderIptables(model: KubeRenderModel, _node: NodeInfo, opts: KubeRenderOptions = {}): string {
-  const fChains = ['KUBE-EXTERNAL-SERVICES', 'KUBE-FIREWALL', 'KUBE-FORWARD', 'KUBE-NODEPORTS', 'KUBE-SERVICES'];
+export function renderIptables(model: KubeRenderModel, node: NodeInfo, opts: KubeRenderOptions = {}): string {
+  const fChains = ['KUBE-EXTERNAL-SERVICES', 'KUBE-FIREWALL', 'KUBE-FORWARD', 'KUBE-NODEPORTS', 'KUBE-PROXY-FIREWALL', 'KUBE-SERVICES'];
   const fRules: string[] = [
+    '-A INPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes load balancer firewall" -j KUBE-PROXY-FIREWALL',
     '-A INPUT -m comment --comment "kubernetes health check service ports" -j KUBE-NODEPORTS',
     '-A INPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes externally visible service portals" -j KUBE-EXTERNAL-SERVICES',
     '-A INPUT -j KUBE-FIREWALL',
+    '-A FORWARD -m conntrack --ctstate NEW -m comment --comment "kubernetes load balancer firewall" -j KUBE-PROXY-FIREWALL',
     '-A FORWARD -m comment --comment "kubernetes forwarding rules" -j KUBE-FORWARD',
     '-A FORWARD -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
     '-A FORWARD -m conntrack --ctstate NEW -m comment --comment "kubernetes externally visible service portals" -j KUBE-EXTERNAL-SERVICES',
+    '-A OUTPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes load balancer firewall" -j KUBE-PROXY-FIREWALL',
     '-A OUTPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
     '-A OUTPUT -j KUBE-FIREWALL',
     '-A KUBE-FIREWALL ! -s 127.0.0.0/8 -d 127.0.0.0/8 -m comment --comment "block incoming localnet connections" -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP',
@@ -78,31 +82,59 @@ export function renderIptables(model: KubeRenderModel, _node: NodeInfo, opts: Ku
         if (p.nodePort !== 0) fRules.push(`-A KUBE-EXTERNAL-SERVICES ${pm} -m comment --comment ${c} -m addrtype --dst-type LOCAL -m ${proto} --dport ${p.nodePort} -j REJECT --reject-with icmp-port-unreachable`);
         continue;
       }
-      if (p.externallyAccessible && p.externalPolicyLocal && cat.local.length === 0) {
+      // Which endpoints each kind of traffic uses; an empty list (policy Local without a
+      // local endpoint) is dropped in the filter table and gets no nat rule, as upstream.
+      const internalEps = p.internalPolicyLocal ? cat.local : cat.cluster;
+      const externalEps = p.externalPolicyLocal ? cat.local : cat.cluster;
+      const hasExternal = p.externallyAccessible && externalEps.length > 0;
+      const useSvc = p.usesClusterEndpoints && cat.cluster.length > 0;
+      const useSvl = p.usesLocalEndpoints && cat.local.length > 0;
+      const ranges = usesFirewall(p) ? v4SourceRanges(p) : [];
+      const fwC = fwChain(p);
+      const lbTarget = ranges.length > 0 ? fwC : extC;
+      if (internalEps.length === 0) {
+        const c = q(`${name} has no local endpoints`);
+        for (const ip of clusterIPs) fRules.push(`-A KUBE-SERVICES -d ${ip}/32 ${pm} -m comment --comment ${c} ${dport} -j DROP`);
+      }
+      if (p.externallyAccessible && !hasExternal) {
         const c = q(`${name} has no local endpoints`);
         for (const ip of externalIPs) fRules.push(`-A KUBE-EXTERNAL-SERVICES -d ${ip}/32 ${pm} -m comment --comment ${c} ${dport} -j DROP`);
         if (p.nodePort !== 0) fRules.push(`-A KUBE-EXTERNAL-SERVICES ${pm} -m comment --comment ${c} -m addrtype --dst-type LOCAL -m ${proto} --dport ${p.nodePort} -j DROP`);
       }
 
       // Frontends.
-      for (const ip of clusterIPs) services.push(`-A KUBE-SERVICES -d ${ip}/32 ${pm} -m comment --comment ${q(`${name} cluster IP`)} ${dport} -j ${internalC}`);
-      for (const ip of p.externalIPs.filter(isV4)) services.push(`-A KUBE-SERVICES -d ${ip}/32 ${pm} -m comment --comment ${q(`${name} external IP`)} ${dport} -j ${extC}`);
-      for (const ip of p.loadBalancerIPs.filter(isV4)) services.push(`-A KUBE-SERVICES -d ${ip}/32 ${pm} -m comment --comment ${q(`${name} loadbalancer IP`)} ${dport} -j ${extC}`);
-      if (p.nodePort !== 0) nodePorts.push(`-A KUBE-NODEPORTS ${pm} -m comment --comment ${q(name)} -m ${proto} --dport ${p.nodePort} -j ${extC}`);
+      if (internalEps.length > 0) for (const ip of clusterIPs) services.push(`-A KUBE-SERVICES -d ${ip}/32 ${pm} -m comment --comment ${q(`${name} cluster IP`)} ${dport} -j ${internalC}`);
+      if (hasExternal) {
+        for (const ip of p.externalIPs.filter(isV4)) services.push(`-A KUBE-SERVICES -d ${ip}/32 ${pm} -m comment --comment ${q(`${name} external IP`)} ${dport} -j ${extC}`);
+        for (const ip of p.loadBalancerIPs.filter(isV4)) services.push(`-A KUBE-SERVICES -d ${ip}/32 ${pm} -m comment --comment ${q(`${name} loadbalancer IP`)} ${dport} -j ${lbTarget}`);
+        if (p.nodePort !== 0) nodePorts.push(`-A KUBE-NODEPORTS ${pm} -m comment --comment ${q(name)} -m ${proto} --dport ${p.nodePort} -j ${extC}`);
+      }
+
+      // KUBE-FW: sources in loadBalancerSourceRanges go on to KUBE-EXT; the rest is not
+      // DNATed and meets the DROP for the LB IP in filter KUBE-PROXY-FIREWALL.
+      if (ranges.length > 0) {
+        nChains.push(fwC);
+        const c = `-m comment --comment ${q(`${name} loadbalancer IP`)}`;
+        const allowed = allowFromNode(ranges, node) ? [...ranges, ...p.loadBalancerIPs.filter(isV4).map((ip) => `${ip}/32`)] : ranges;
+        if (hasExternal) for (const r of allowed) perPort.push(`-A ${fwC} -s ${r} ${c} -j ${extC}`);
+        perPort.push(`-A ${fwC} -m comment --comment ${q(`other traffic to ${name} will be dropped by KUBE-PROXY-FIREWALL`)}`);
+        for (const ip of p.loadBalancerIPs.filter(isV4)) {
+          fRules.push(`-A KUBE-PROXY-FIREWALL -d ${ip}/32 ${pm} -m comment --comment ${q(`${name} traffic not accepted by ${fwC}`)} ${dport} -j DROP`);
+        }
+      }
 
       // KUBE-EXT: external traffic under policy Cluster is masqueraded; under Local the
       // client source is kept, except for pod and node-local sources (which may go anywhere).
       if (p.externallyAccessible) {
         nChains.push(extC);
-        if (p.externalPolicyLocal) {
+        if (!p.externalPolicyLocal) {
+          perPort.push(`-A ${extC} -m comment --comment ${q(`masquerade traffic for ${name} external destinations`)} -j KUBE-MARK-MASQ`);
+        } else if (useSvc) {
           if (opts.clusterCIDR !== undefined) perPort.push(`-A ${extC} -s ${opts.clusterCIDR} -m comment --comment ${q(`pod traffic for ${name} external destinations`)} -j ${svcC}`);
           perPort.push(`-A ${extC} -m comment --comment ${q(`masquerade LOCAL traffic for ${name} external destinations`)} -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ`);
           perPort.push(`-A ${extC} -m comment --comment ${q(`route LOCAL traffic for ${name} external destinations`)} -m addrtype --src-type LOCAL -j ${svcC}`);
-          perPort.push(`-A ${extC} -j ${svlC}`);
-        } else {
-          perPort.push(`-A ${extC} -m comment --comment ${q(`masquerade traffic for ${name} external destinations`)} -j KUBE-MARK-MASQ`);
-          perPort.push(`-A ${extC} -j ${svcC}`);
         }
+        if (hasExternal) perPort.push(`-A ${extC} -j ${p.externalPolicyLocal ? svlC : svcC}`);
       }
 
       const affinity = p.sessionAffinity.kind === 'ClientIP' ? p.sessionAffinity.timeoutSeconds : 0;
@@ -122,8 +154,8 @@ export function renderIptables(model: KubeRenderModel, _node: NodeInfo, opts: Ku
           perPort.push(`-A ${chain} -m comment --comment ${q(`${name} -> ${e.ip}:${e.port}`)}${stat} -j ${sepChain(p, e)}`);
         });
       };
-      if (p.usesClusterEndpoints) balance(svcC, cat.cluster, true);
-      if (p.usesLocalEndpoints) balance(svlC, cat.local, false);
+      if (useSvc) balance(svcC, cat.cluster, true);
+      if (useSvl) balance(svlC, cat.local, false);
 
       for (const e of cat.allReachable) {
         const sep = sepChain(p, e);

@@ -1,2 +1,2 @@
 // kube-proxy's nftables mode renderer (pure). See README.md.
-export { renderNftables, nftServiceChain, nftLocalChain, nftExternalChain, nftEndpointChain } from './render-nftables.js';
+export { renderNftables, nftFirewallChain, nftServiceChain, nftLocalChain, nftExternalChain, nftEndpointChain } from './render-nftables.js';

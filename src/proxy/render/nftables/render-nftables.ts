@@ -6,6 +6,7 @@ import { categorizeEndpoints } from '../../model/categorize.js';
 import type { EndpointInfo, NodeInfo, ServicePortInfo } from '../../model/types.js';
 import { kubeServicePortName, nftEndpointBase, nftHashedName, nftServicePortBase } from '../kube-names.js';
 import type { KubeRenderModel, KubeRenderOptions } from '../iptables/render-iptables.js';
+import { allowFromNode, usesFirewall, v4SourceRanges } from '../source-ranges.js';
 
 const T = 'ip kube-proxy';
 const isV4 = (a: string) => /^\d+\.\d+\.\d+\.\d+$/.test(a);
@@ -13,14 +14,18 @@ const isV4 = (a: string) => /^\d+\.\d+\.\d+\.\d+$/.test(a);
 const BASE = [
   `add table ${T} { comment "rules for kube-proxy" ; }`,
   `add set ${T} cluster-ips { type ipv4_addr ; comment "Active ClusterIPs" ; }`,
+  `add map ${T} firewall-ips { type ipv4_addr . inet_proto . inet_service : verdict ; comment "destinations that are subject to LoadBalancerSourceRanges" ; }`,
   `add map ${T} no-endpoint-nodeports { type inet_proto . inet_service : verdict ; comment "vmap to drop or reject packets to service nodeports with no endpoints" ; }`,
   `add map ${T} no-endpoint-services { type ipv4_addr . inet_proto . inet_service : verdict ; comment "vmap to drop or reject packets to services with no endpoints" ; }`,
   `add map ${T} service-ips { type ipv4_addr . inet_proto . inet_service : verdict ; comment "ClusterIP, ExternalIP and LoadBalancer IP traffic" ; }`,
   `add map ${T} service-nodeports { type inet_proto . inet_service : verdict ; comment "NodePort traffic" ; }`,
   `add chain ${T} cluster-ips-check`,
+  `add chain ${T} filter-prerouting-pre-dnat { type filter hook prerouting priority -110 ; }`,
+  `add chain ${T} filter-output-pre-dnat { type filter hook output priority -110 ; }`,
   `add chain ${T} filter-forward { type filter hook forward priority 0 ; }`,
   `add chain ${T} filter-input { type filter hook input priority 0 ; }`,
   `add chain ${T} filter-output { type filter hook output priority 0 ; }`,
+  `add chain ${T} firewall-check`,
   `add chain ${T} mark-for-masquerade`,
   `add chain ${T} masquerading`,
   `add chain ${T} nat-output { type nat hook output priority -100 ; }`,
@@ -31,12 +36,15 @@ const BASE = [
   `add chain ${T} services`,
   `add chain ${T} service-endpoints-check`,
   `add rule ${T} cluster-ips-check ip daddr @cluster-ips reject comment "Reject traffic to invalid ports of ClusterIPs"`,
+  `add rule ${T} filter-prerouting-pre-dnat ct state new jump firewall-check`,
   `add rule ${T} filter-forward ct state new jump service-endpoints-check`,
   `add rule ${T} filter-forward ct state new jump cluster-ips-check`,
   `add rule ${T} filter-input ct state new jump nodeport-endpoints-check`,
   `add rule ${T} filter-input ct state new jump service-endpoints-check`,
   `add rule ${T} filter-output ct state new jump service-endpoints-check`,
+  `add rule ${T} filter-output-pre-dnat ct state new jump firewall-check`,
   `add rule ${T} filter-output ct state new jump cluster-ips-check`,
+  `add rule ${T} firewall-check ip daddr . meta l4proto . th dport vmap @firewall-ips`,
   `add rule ${T} mark-for-masquerade mark set mark or 0x4000`,
   `add rule ${T} masquerading mark and 0x4000 == 0 return`,
   `add rule ${T} masquerading mark set mark xor 0x4000`,
@@ -55,9 +63,10 @@ export const nftServiceChain = (p: ServicePortInfo) => nftHashedName('service', 
 export const nftLocalChain = (p: ServicePortInfo) => nftHashedName('local', nftServicePortBase(p));
 export const nftExternalChain = (p: ServicePortInfo) => nftHashedName('external', nftServicePortBase(p));
 export const nftEndpointChain = (p: ServicePortInfo, e: Pick<EndpointInfo, 'ip' | 'port'>) => nftHashedName('endpoint', nftEndpointBase(p, e));
+export const nftFirewallChain = (p: ServicePortInfo) => nftHashedName('firewall', nftServicePortBase(p));
 const affinitySet = (p: ServicePortInfo, e: EndpointInfo) => nftHashedName('affinity', nftEndpointBase(p, e));
 
-export function renderNftables(model: KubeRenderModel, _node: NodeInfo, opts: KubeRenderOptions = {}): string {
+export function renderNftables(model: KubeRenderModel, node: NodeInfo, opts: KubeRenderOptions = {}): string {
   const out = [...BASE];
   for (const svc of model.services) {
     for (const p of svc.ports) {
@@ -68,47 +77,54 @@ export function renderNftables(model: KubeRenderModel, _node: NodeInfo, opts: Ku
       const extIPs = [...p.externalIPs, ...p.loadBalancerIPs].filter(isV4);
       out.push('', `# ${name}`);
       for (const ip of clusterIPs) out.push(`add element ${T} cluster-ips { ${ip} }`);
+      const noEndpoints = (verdict: string, ips: readonly string[], nodePort: boolean) => {
+        for (const ip of ips) out.push(`add element ${T} no-endpoint-services { ${ip} . ${proto} . ${p.port} comment "${name}" : ${verdict} }`);
+        if (nodePort && p.nodePort !== 0) out.push(`add element ${T} no-endpoint-nodeports { ${proto} . ${p.nodePort} comment "${name}" : ${verdict} }`);
+      };
       if (!cat.hasAnyEndpoints) {
-        for (const ip of [...clusterIPs, ...extIPs]) out.push(`add element ${T} no-endpoint-services { ${ip} . ${proto} . ${p.port} comment "${name}" : goto reject-chain }`);
-        if (p.nodePort !== 0) out.push(`add element ${T} no-endpoint-nodeports { ${proto} . ${p.nodePort} comment "${name}" : goto reject-chain }`);
+        noEndpoints('goto reject-chain', [...clusterIPs, ...extIPs], true);
         continue;
       }
+      // Which endpoints each kind of traffic uses; an empty list (policy Local without a
+      // local endpoint) is dropped through the no-endpoint maps, as kube-proxy does.
+      const internalEps = p.internalPolicyLocal ? cat.local : cat.cluster;
+      const externalEps = p.externalPolicyLocal ? cat.local : cat.cluster;
+      const hasExternal = p.externallyAccessible && externalEps.length > 0;
+      const useSvc = p.usesClusterEndpoints && cat.cluster.length > 0;
+      const useLocal = p.usesLocalEndpoints && cat.local.length > 0;
       const svcC = nftServiceChain(p);
       const localC = nftLocalChain(p);
       const extC = nftExternalChain(p);
+      const fwC = nftFirewallChain(p);
+      const ranges = usesFirewall(p) ? v4SourceRanges(p) : [];
       const affinity = p.sessionAffinity.kind === 'ClientIP' ? p.sessionAffinity.timeoutSeconds : 0;
       // Chains and sets first: nft 1.0.6 wants them before a rule or element names them.
       if (affinity > 0) for (const e of cat.allReachable) out.push(`add set ${T} ${affinitySet(p, e)} { type ipv4_addr ; flags dynamic,timeout ; timeout ${affinity}s ; }`);
-      if (p.usesClusterEndpoints) out.push(`add chain ${T} ${svcC}`);
-      if (p.usesLocalEndpoints) out.push(`add chain ${T} ${localC}`);
+      if (useSvc) out.push(`add chain ${T} ${svcC}`);
+      if (useLocal) out.push(`add chain ${T} ${localC}`);
       if (p.externallyAccessible) out.push(`add chain ${T} ${extC}`);
       for (const e of cat.allReachable) out.push(`add chain ${T} ${nftEndpointChain(p, e)}`);
+      if (ranges.length > 0) out.push(`add chain ${T} ${fwC}`);
 
       const balance = (chain: string, eps: readonly EndpointInfo[], masq: boolean) => {
         if (masq && opts.clusterCIDR !== undefined) {
           for (const ip of clusterIPs) out.push(`add rule ${T} ${chain} ip daddr ${ip} ip saddr != ${opts.clusterCIDR} jump mark-for-masquerade`);
         }
         if (affinity > 0) for (const e of eps) out.push(`add rule ${T} ${chain} ip saddr @${affinitySet(p, e)} goto ${nftEndpointChain(p, e)}`);
-        if (eps.length === 0) {
-          // Policy Local without a local endpoint: kube-proxy drops.
-          out.push(`add rule ${T} ${chain} drop comment "no local endpoints"`);
-          return;
-        }
         const arms = eps.map((e, i) => `${i} : goto ${nftEndpointChain(p, e)}`).join(' , ');
         out.push(`add rule ${T} ${chain} numgen random mod ${eps.length} vmap { ${arms} }`);
       };
-      if (p.usesClusterEndpoints) balance(svcC, cat.cluster, true);
-      if (p.usesLocalEndpoints) balance(localC, cat.local, false);
+      if (useSvc) balance(svcC, cat.cluster, true);
+      if (useLocal) balance(localC, cat.local, false);
       if (p.externallyAccessible) {
-        if (p.externalPolicyLocal) {
+        if (!p.externalPolicyLocal) {
+          out.push(`add rule ${T} ${extC} jump mark-for-masquerade`);
+        } else if (useSvc) {
           if (opts.clusterCIDR !== undefined) out.push(`add rule ${T} ${extC} ip saddr ${opts.clusterCIDR} goto ${svcC} comment "short-circuit pod traffic"`);
           out.push(`add rule ${T} ${extC} fib saddr type local jump mark-for-masquerade comment "masquerade local traffic"`);
           out.push(`add rule ${T} ${extC} fib saddr type local goto ${svcC} comment "short-circuit local traffic"`);
-          out.push(`add rule ${T} ${extC} goto ${localC}`);
-        } else {
-          out.push(`add rule ${T} ${extC} jump mark-for-masquerade`);
-          out.push(`add rule ${T} ${extC} goto ${svcC}`);
         }
+        if (hasExternal) out.push(`add rule ${T} ${extC} goto ${p.externalPolicyLocal ? localC : svcC}`);
       }
       for (const e of cat.allReachable) {
         const c = nftEndpointChain(p, e);
@@ -116,10 +132,24 @@ export function renderNftables(model: KubeRenderModel, _node: NodeInfo, opts: Ku
         if (affinity > 0) out.push(`add rule ${T} ${c} update @${affinitySet(p, e)} { ip saddr }`);
         out.push(`add rule ${T} ${c} meta l4proto ${proto} dnat to ${e.ip}:${e.port}`);
       }
-      const internal = p.internalPolicyLocal ? localC : svcC;
-      for (const ip of clusterIPs) out.push(`add element ${T} service-ips { ${ip} . ${proto} . ${p.port} : goto ${internal} }`);
-      for (const ip of extIPs) out.push(`add element ${T} service-ips { ${ip} . ${proto} . ${p.port} : goto ${extC} }`);
-      if (p.nodePort !== 0) out.push(`add element ${T} service-nodeports { ${proto} . ${p.nodePort} : goto ${extC} }`);
+      if (ranges.length > 0) {
+        const allowed = allowFromNode(ranges, node) ? [...ranges, ...p.loadBalancerIPs.filter(isV4)] : ranges;
+        out.push(`add rule ${T} ${fwC} ip saddr != { ${allowed.join(', ')} } drop`);
+      }
+
+      if (internalEps.length > 0) {
+        const internal = p.internalPolicyLocal ? localC : svcC;
+        for (const ip of clusterIPs) out.push(`add element ${T} service-ips { ${ip} . ${proto} . ${p.port} : goto ${internal} }`);
+      } else {
+        noEndpoints('drop', clusterIPs, false);
+      }
+      if (hasExternal) {
+        for (const ip of extIPs) out.push(`add element ${T} service-ips { ${ip} . ${proto} . ${p.port} : goto ${extC} }`);
+        if (p.nodePort !== 0) out.push(`add element ${T} service-nodeports { ${proto} . ${p.nodePort} : goto ${extC} }`);
+      } else if (p.externallyAccessible) {
+        noEndpoints('drop', extIPs, true);
+      }
+      if (ranges.length > 0) for (const ip of p.loadBalancerIPs.filter(isV4)) out.push(`add element ${T} firewall-ips { ${ip} . ${proto} . ${p.port} comment "${name}" : goto ${fwC} }`);
     }
   }
   out.push('');
