@@ -186,6 +186,16 @@ export function registerLabCommands(program: Command): void {
   }
 
   program
+    .command('bgp')
+    .description("the Tier-0's BGP speaker (svcnet up --bgp-peer ...)")
+    .command('summary')
+    .description('sessions, their state and the VIP /32s advertised')
+    .addOption(stateDirOption())
+    .action(async (o: { stateDir: string }) => {
+      process.exitCode = await runView(o.stateDir, 'GET', '/v1/views/bgp-summary');
+    });
+
+  program
     .command('exec')
     .description('run a command (curl, ping, dig, nslookup, ...) on the external client host or a node, e.g. `svcnet exec client -- curl -s http://10.190.6.1`')
     .argument('<target>', '"client" (192.168.50.10, outside the cluster) or a node name')

@@ -17,6 +17,8 @@ import { startGenericEmulator } from './emulator-generic.js';
 import { startKubeProxies } from './kube-proxies.js';
 import { startExternalLoadBalancer, startNsxLoadBalancer } from './load-balancers.js';
 import { startHostAccess } from './host-ports.js';
+import { formatBgpSummary } from './bgp-summary.js';
+import { advertise } from '../src/lb/index.js';
 import type { EmulatorViews } from './emulator-views.js';
 import type { HostStack } from '../src/dataplane/host/index.js';
 import { startClusterDns } from '../src/dns/index.js';
@@ -36,6 +38,14 @@ export interface LabOptions {
   readonly dnsMetricsPort?: number;
   /** openflow (default): the NSX lab; nftables / iptables: generic Kubernetes with kube-proxy. */
   readonly proxyMode?: ProxyMode;
+  /** Advertise LoadBalancer VIPs over BGP from the Tier-0 (NSX) / edge (kube-proxy lab). */
+  readonly bgp?: BgpConfig;
+}
+
+export interface BgpConfig {
+  readonly peers: readonly advertise.BgpPeerSpec[];
+  readonly localAsn: number;
+  readonly routerId: string;
 }
 
 export type ProxyMode = 'openflow' | 'nftables' | 'iptables';
@@ -68,6 +78,8 @@ export const LAB = {
   clusterCIDR: '10.244.0.0/16',
   /** LoadBalancer VIPs (lb-ipam's default pool; NSX: the routable pool of the article's Part 3). */
   lbPool: '10.190.6.0/24',
+  /** NEXT_HOP of advertised VIPs: the Tier-0's (NSX) / edge's (kube-proxy lab) external address. */
+  tier0Uplink: '192.168.50.1',
 } as const;
 
 function loadOrCreateToken(dir: string): string {
@@ -234,6 +246,17 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     // emulated network from the external client (192.168.50.10), as an outside user would.
     const hostAccess = startHostAccess({ client: clientFor('host-access'), views, entry: entryStack, vipCidrs: [LAB.lbPool], nodePorts: mode !== 'openflow', announce: opts.progress, log: log.child('host-access') });
     cleanups.push(() => hostAccess.stop());
+
+    if (opts.bgp !== undefined) {
+      const peers = opts.bgp.peers.map((p) => `${p.address}:${p.port} AS ${p.asn}`).join(', ');
+      opts.progress(`starting BGP on the Tier-0 (AS ${opts.bgp.localAsn}, router ID ${opts.bgp.routerId}): VIP /32s from ${LAB.lbPool} to ${peers}`);
+      const bgp = await advertise.startTier0Bgp({ ...opts.bgp, client: clientFor('bgp'), vipCidrs: [LAB.lbPool], nextHop: LAB.tier0Uplink, log: log.child('bgp') });
+      if (!bgp.ok) throw new Error(`BGP: ${bgp.error.join('; ')}`);
+      cleanups.push(() => bgp.value.stop());
+      views.addView('bgp-summary', () => ({ ok: true, stdout: formatBgpSummary(bgp.value.status()) }));
+    } else {
+      views.addView('bgp-summary', () => ({ ok: false, error: 'BGP is not enabled: start the lab with --bgp-peer HOST:PORT --bgp-peer-asn ASN' }));
+    }
     const kubeconfig = join(opts.stateDir, 'kubeconfig');
     writeFileSync(kubeconfig, kubeconfigYaml(api.url, tls.caCertPem, token), { mode: 0o600 });
     opts.progress(`API server listening on ${api.url}`);

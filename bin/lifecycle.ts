@@ -4,7 +4,10 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startLab, type ProxyMode } from './lab.js';
+import { parseIPv4, type Result } from '../src/core/index.js';
+import { advertise as lbAdvertise } from '../src/lb/index.js';
+import { startLab, type BgpConfig, type ProxyMode } from './lab.js';
+type BgpPeerSpec = lbAdvertise.BgpPeerSpec;
 import { callAdmin } from './lab-commands.js';
 
 export interface UpOptions {
@@ -15,6 +18,10 @@ export interface UpOptions {
   readonly dnsPort: number;
   readonly dnsMetricsPort: number;
   readonly proxyMode: ProxyMode;
+  readonly bgpPeer: readonly string[];
+  readonly bgpPeerAsn: string;
+  readonly bgpAsn: string;
+  readonly bgpRouterId: string;
 }
 
 interface RunInfo {
@@ -46,6 +53,23 @@ function alive(pid: number): boolean {
   }
 }
 
+/** --bgp-* flags checked before anything starts: every mistake reported at once. */
+function bgpConfig(o: UpOptions): Result<BgpConfig | undefined, string[]> {
+  if (o.bgpPeer.length === 0) return { ok: true, value: undefined };
+  const errors: string[] = [];
+  const peers: BgpPeerSpec[] = [];
+  for (const p of o.bgpPeer) {
+    const r = lbAdvertise.parseBgpPeer(p, o.bgpPeerAsn);
+    if (r.ok) peers.push(r.value);
+    else errors.push(`--bgp-peer: ${r.error}`);
+  }
+  const asn = lbAdvertise.checkAsn(o.bgpAsn);
+  if (!asn.ok) errors.push(`--bgp-asn: ${asn.error}`);
+  if (!parseIPv4(o.bgpRouterId).ok) errors.push(`--bgp-router-id: "${o.bgpRouterId}" is not an IPv4 address`);
+  if (errors.length > 0 || !asn.ok) return { ok: false, error: errors };
+  return { ok: true, value: { peers, localAsn: asn.value, routerId: o.bgpRouterId } };
+}
+
 /** The view `svcnet up` suggests for the dataplane of each mode. */
 const PROXY_VIEW: Record<ProxyMode, string> = {
   openflow: 'svcnet ofctl dump-flows k8s-node1',
@@ -63,13 +87,18 @@ export async function runUp(opts: UpOptions): Promise<number> {
     console.error(`error: a lab is already running from ${dir} (pid ${running.pid}, ${running.server}).\n` + `Run \`svcnet down --state-dir ${opts.stateDir}\` first, or pick another --state-dir.`);
     return 1;
   }
+  const bgp = bgpConfig(opts);
+  if (!bgp.ok) {
+    console.error(bgp.error.map((e) => `error: ${e}`).join('\n'));
+    return 2;
+  }
   if (opts.detach) return detach(dir, opts);
 
   const t0 = Date.now();
   const progress = (msg: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}`);
   let lab: Awaited<ReturnType<typeof startLab>>;
   try {
-    lab = await startLab({ stateDir: dir, address: opts.address, port: opts.port, dnsPort: opts.dnsPort, dnsMetricsPort: opts.dnsMetricsPort, proxyMode: opts.proxyMode, progress });
+    lab = await startLab({ stateDir: dir, address: opts.address, port: opts.port, dnsPort: opts.dnsPort, dnsMetricsPort: opts.dnsMetricsPort, proxyMode: opts.proxyMode, ...(bgp.value !== undefined ? { bgp: bgp.value } : {}), progress });
   } catch (e) {
     console.error(`error: the lab failed to start: ${(e as Error).message}`);
     return 1;
@@ -106,7 +135,7 @@ export async function runUp(opts: UpOptions): Promise<number> {
 async function detach(dir: string, opts: UpOptions): Promise<number> {
   const logPath = join(dir, 'svcnet.log');
   const fd = openSync(logPath, 'a');
-  const child = spawn(process.execPath, [resolve(new URL('.', import.meta.url).pathname, 'svcnet.js'), 'up', '--state-dir', dir, '--port', String(opts.port), '--address', opts.address, '--dns-port', String(opts.dnsPort), '--dns-metrics-port', String(opts.dnsMetricsPort), '--proxy-mode', opts.proxyMode], {
+  const child = spawn(process.execPath, [resolve(new URL('.', import.meta.url).pathname, 'svcnet.js'), 'up', '--state-dir', dir, '--port', String(opts.port), '--address', opts.address, '--dns-port', String(opts.dnsPort), '--dns-metrics-port', String(opts.dnsMetricsPort), '--proxy-mode', opts.proxyMode, ...opts.bgpPeer.flatMap((p) => ['--bgp-peer', p]), '--bgp-peer-asn', opts.bgpPeerAsn, '--bgp-asn', opts.bgpAsn, '--bgp-router-id', opts.bgpRouterId], {
     detached: true,
     stdio: ['ignore', fd, fd],
     env: process.env,

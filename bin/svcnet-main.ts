@@ -32,7 +32,11 @@ program
       .choices(['openflow', 'nftables', 'iptables'])
       .default('openflow'),
   )
-  .action(async (opts: { stateDir: string; detach: boolean; port: number; address: string; dnsPort: number; dnsMetricsPort: number; proxyMode: 'openflow' | 'nftables' | 'iptables' }) => {
+  .option('--bgp-peer <host:port>', 'advertise LoadBalancer VIP /32s from the Tier-0 (edge) to this BGP speaker; repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
+  .option('--bgp-peer-asn <asn>', "the peers' AS number", '65000')
+  .option('--bgp-asn <asn>', 'our (Tier-0) AS number', '65001')
+  .option('--bgp-router-id <ip>', 'our BGP identifier', '192.168.50.1')
+  .action(async (opts: { stateDir: string; detach: boolean; port: number; address: string; dnsPort: number; dnsMetricsPort: number; proxyMode: 'openflow' | 'nftables' | 'iptables'; bgpPeer: string[]; bgpPeerAsn: string; bgpAsn: string; bgpRouterId: string }) => {
     process.exitCode = await (await lifecycle()).runUp(opts);
   });
 
