@@ -6,7 +6,22 @@
 // shows kube-proxy's layout with live counters. One file per mode runs this.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { startLab, type LabProcess } from '../helpers/lab-process.js';
+import { writeManifests } from './_article-manifests.js';
+
+function httpGet(url: string): Promise<{ code: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { timeout: 10_000 }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ code: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${url} timed out`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 const NS = 'demons';
 
@@ -129,6 +144,48 @@ export function kubeProxyWalkthrough(mode: 'nftables' | 'iptables'): void {
       const r = lab.svcnet(['exec', 'client', '--', 'curl', '-s', '--max-time', '2', `http://${NODE_IPS[without]}:${nodePort}`]);
       assert.equal(r.code, 28, `a node without a local endpoint drops: ${r.stderr}${r.stdout}`);
       ok(['patch', 'service', 'nsxtestservice', '-n', NS, '--type=merge', '-p', '{"spec":{"externalTrafficPolicy":"Cluster"}}']);
+    });
+
+    test('LoadBalancer: the external load balancer on the edge sends the VIP to NodeIP:NodePort; kube-proxy SNATs; the VIP and NodePort are on 127.0.0.1 ports', async () => {
+      ok(['create', '-f', writeManifests().lb, '-n', NS]);
+      ok(['patch', 'service', 'nsxdemoservice', '-n', NS, '--type=merge', '-p', '{"spec":{"selector":{"app":"nsxtestapp"}}}']);
+      let lbVip = '';
+      await eventually('a VIP for nsxdemoservice', () => {
+        lbVip = ok(['get', 'service', 'nsxdemoservice', '-n', NS, '-o', 'jsonpath={.status.loadBalancer.ingress[*].ip}']).trim();
+        return /^10\.190\.6\.\d+$/.test(lbVip) || `ingress "${lbVip}"`;
+      });
+      const np = ok(['get', 'service', 'nsxdemoservice', '-n', NS, '-o', 'jsonpath={.spec.ports[0].nodePort}']).trim();
+      assert.match(ok(['get', 'service', 'nsxdemoservice', '-n', NS]), new RegExp(`^nsxdemoservice\\s+LoadBalancer\\s+\\S+\\s+${lbVip.replace(/\./g, '\\.')}\\s+80:${np}/TCP`, 'm'));
+      const seen = new Set<string>();
+      let body = '';
+      await eventually('the VIP answers from the external client', () => {
+        const r = lab.svcnet(['exec', 'client', '--', 'curl', '-s', '--max-time', '3', `http://${lbVip}`]);
+        body = r.stdout;
+        return r.code === 0 || `${r.code} ${r.stderr}`;
+      });
+      seen.add(servedBy(body) ?? '');
+      for (let i = 0; i < 6; i++) {
+        const r = lab.svcnet(['exec', 'client', '--', 'curl', '-s', '--max-time', '5', `http://${lbVip}`]);
+        assert.equal(r.code, 0, `${r.stderr}${r.stdout}`);
+        seen.add(servedBy(r.stdout) ?? '');
+      }
+      assert.deepEqual([...seen].sort(), apps.map((p) => p.name).sort(), 'both pods serve the VIP');
+      const pools = lab.svcnet(['lb', 'get', 'pools']).stdout;
+      for (const ip of Object.values(NODE_IPS)) assert.match(pools, new RegExp(`${lbVip.replace(/\./g, '\\.')}:80\\s+${ip.replace(/\./g, '\\.')}:${np}\\s`), pools);
+      // The pod sees a node (kube-proxy's SNAT on the NodePort path), never the client or the LB.
+      for (const p of apps) {
+        const src = ok(['logs', '-n', NS, p.name, '--tail=1']).split(' ')[0] ?? '';
+        assert.ok(Object.values(NODE_IPS).includes(src) || /^10\.244\.\d\.1$/.test(src), `${p.name} saw ${src}`);
+      }
+      const st = lab.svcnet(['status']).stdout;
+      for (const re of [new RegExp(`port 80 -> (http://127\\.0\\.0\\.1:\\d+) \\(VIP ${lbVip.replace(/\./g, '\\.')}:80\\)`), new RegExp(`port 80 -> (http://127\\.0\\.0\\.1:\\d+) \\(NodePort 10\\.190\\.5\\.\\d+:${np}\\)`)]) {
+        const m = re.exec(st);
+        assert.ok(m !== null, st);
+        const r = await httpGet(m[1]!);
+        assert.equal(r.code, 200);
+        assert.ok(apps.some((p) => p.name === servedBy(r.body)), r.body);
+      }
+      ok(['delete', 'service', 'nsxdemoservice', '-n', NS]);
     });
 
     test("the client's node shows kube-proxy's program for the Service, with live counters", () => {
