@@ -3,51 +3,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
-import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { startLab, type LabProcess } from '../helpers/lab-process.js';
+import { writeManifests } from './_article-manifests.js';
 
 let lab: LabProcess;
-const dir = mkdtempSync(join(tmpdir(), 'svcnet-manifests-'));
-
-const lbYaml = `apiVersion: v1
-kind: Service
-metadata:
-  name: nsxdemoservice
-  labels:
-    app: nsxdemoservice
-spec:
-  type: LoadBalancer
-  selector:
-    app: nsxdemo
-  ports:
-  - name: http
-    protocol: TCP
-    port: 80
-    targetPort: 80
-`;
-
-const demoAppYaml = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: nsxdemoapp
-spec:
-  selector:
-    matchLabels:
-      app: nsxdemo
-  replicas: 4
-  template:
-    metadata:
-      labels:
-        app: nsxdemo
-    spec:
-      containers:
-      - name: nsx-demo
-        image: dumlutimuralp/nsx-demo
-        ports:
-        - containerPort: 80
-`;
+const manifests = writeManifests();
+const dir = dirname(manifests.lb);
 
 function ok(args: string[], opts?: Parameters<LabProcess['kubectl']>[1]): string {
   const r = lab.kubectl(args, opts);
@@ -71,8 +34,6 @@ function httpsGet(path: string, token?: string): Promise<{ code: number; body: s
 describe('kubectl against svcnet up (API server)', { timeout: 240_000 }, () => {
   before(async () => {
     lab = await startLab();
-    writeFileSync(join(dir, 'lb.yaml'), lbYaml);
-    writeFileSync(join(dir, 'nsxdemoapp.yml'), demoAppYaml);
   });
   after(async () => {
     await lab?.stop();
