@@ -14,9 +14,9 @@ import type { AppImage, AppLauncher } from '../src/node/emulated-apps.js';
 import { nodeMac } from '../src/node/emulated-network.js';
 import { EmulatedRuntime } from '../src/node/emulated-runtime.js';
 import { attachGenericNodeNetwork, genericPodNetwork } from '../src/node/generic-network.js';
-import { startAdminServer, type AdminServer } from './emulator-admin.js';
+import type { AdminServer } from './emulator-admin.js';
 import { conntrackView, EmulatorViews, withNewline, type ViewNetwork, type ViewResult } from './emulator-views.js';
-import { defaultApps, EXTERNAL_CLIENT_IP } from './emulator.js';
+import { defaultApps, EXTERNAL_CLIENT_IP, runtimeAccess, withAdmin } from './emulator.js';
 
 export type NetfilterMode = 'nftables' | 'iptables';
 
@@ -129,14 +129,7 @@ export function buildGenericEmulator(opts: {
     client,
     rulesets,
     views,
-    runtimeFor(node) {
-      const rt = runtimes.get(node);
-      if (rt === undefined) throw new Error(`node ${node} is not in the emulated lab (nodes: ${[...runtimes.keys()].join(', ')})`);
-      return rt;
-    },
-    async stop() {
-      for (const rt of runtimes.values()) await rt.shutdown();
-    },
+    ...runtimeAccess(runtimes),
   };
 }
 
@@ -145,14 +138,5 @@ export interface RunningGenericEmulator extends GenericEmulator {
 }
 
 export async function startGenericEmulator(o: Parameters<typeof buildGenericEmulator>[0] & { readonly stateDir: string }): Promise<RunningGenericEmulator> {
-  const emu = buildGenericEmulator(o);
-  const admin = await startAdminServer(o.stateDir, emu.views);
-  return {
-    ...emu,
-    admin,
-    async stop() {
-      await admin.close();
-      await emu.stop();
-    },
-  };
+  return withAdmin(buildGenericEmulator(o), o.stateDir);
 }

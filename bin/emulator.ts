@@ -85,6 +85,13 @@ export function buildEmulator(opts: EmulatorOptions): Emulator {
     client,
     upstream,
     views,
+    ...runtimeAccess(runtimes),
+  };
+}
+
+/** `runtimeFor` and `stop` over a lab's node runtimes (both labs). */
+export function runtimeAccess(runtimes: ReadonlyMap<string, EmulatedRuntime>): { runtimeFor(node: string): EmulatedRuntime; stop(): Promise<void> } {
+  return {
     runtimeFor(node) {
       const rt = runtimes.get(node);
       if (rt === undefined) throw new Error(`node ${node} is not in the emulated lab (nodes: ${[...runtimes.keys()].join(', ')})`);
@@ -96,14 +103,9 @@ export function buildEmulator(opts: EmulatorOptions): Emulator {
   };
 }
 
-export interface RunningEmulator extends Emulator {
-  readonly admin: AdminServer;
-}
-
-/** The emulator for `svcnet up`: built on the real clock, its views served on STATE_DIR/admin.sock. */
-export async function startEmulator(o: { readonly stateDir: string; readonly nodes: EmulatorOptions['nodes']; readonly log?: Logger; readonly dnsServerApp?: AppImage }): Promise<RunningEmulator> {
-  const emu = buildEmulator({ nodes: o.nodes, ...(o.log !== undefined ? { log: o.log } : {}), ...(o.dnsServerApp !== undefined ? { dnsServerApp: o.dnsServerApp } : {}) });
-  const admin = await startAdminServer(o.stateDir, emu.views);
+/** Serves an emulator's views on STATE_DIR/admin.sock; stopping it closes the socket first. */
+export async function withAdmin<E extends { readonly views: EmulatorViews; stop(): Promise<void> }>(emu: E, stateDir: string): Promise<E & { readonly admin: AdminServer }> {
+  const admin = await startAdminServer(stateDir, emu.views);
   return {
     ...emu,
     admin,
@@ -112,4 +114,13 @@ export async function startEmulator(o: { readonly stateDir: string; readonly nod
       await emu.stop();
     },
   };
+}
+
+export interface RunningEmulator extends Emulator {
+  readonly admin: AdminServer;
+}
+
+/** The emulator for `svcnet up`: built on the real clock, its views served on STATE_DIR/admin.sock. */
+export async function startEmulator(o: { readonly stateDir: string; readonly nodes: EmulatorOptions['nodes']; readonly log?: Logger; readonly dnsServerApp?: AppImage }): Promise<RunningEmulator> {
+  return withAdmin(buildEmulator({ nodes: o.nodes, ...(o.log !== undefined ? { log: o.log } : {}), ...(o.dnsServerApp !== undefined ? { dnsServerApp: o.dnsServerApp } : {}) }), o.stateDir);
 }
