@@ -56,3 +56,26 @@ test('bad arguments get a clear error', () => {
   assert.notEqual(u.status, 0);
   assert.match(u.stderr, /unknown command 'frobnicate'/);
 });
+
+test('bad --proxy-mode and --bgp-* values are refused before anything starts, every mistake at once', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'svcnet-cli-'));
+  const m = svcnet(['up', '--state-dir', dir, '--proxy-mode', 'ipvs']);
+  assert.notEqual(m.status, 0);
+  assert.match(m.stderr, /option '--proxy-mode <mode>' argument 'ipvs' is invalid\. Allowed choices are openflow, nftables, iptables/);
+  const b = svcnet(['up', '--state-dir', dir, '--bgp-peer', '10.0.0.1:99999', '--bgp-peer', 'peer.example', '--bgp-asn', '0']);
+  assert.equal(b.status, 2, b.stderr);
+  assert.match(b.stderr, /--bgp-peer: BGP peer "10\.0\.0\.1:99999": port 99999 is not in 1\.\.65535/);
+  assert.match(b.stderr, /--bgp-peer: BGP peer "peer\.example": "peer\.example" is not an IPv4 address/);
+  assert.match(b.stderr, /--bgp-asn: ASN 0 is not an integer in 1\.\.4294967295/);
+  assert.equal(existsSync(join(dir, 'svcnet.json')), false, 'nothing started');
+});
+
+test('views that need a running lab say how to start it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'svcnet-cli-'));
+  for (const args of [['exec', 'client', '--', 'curl', 'http://10.190.6.1'], ['nft', 'list', 'ruleset', 'k8s-node1'], ['lb', 'get', 'pools'], ['edge', 'get', 'logical-router']]) {
+    const dd = args.indexOf('--');
+    const r = svcnet(dd === -1 ? [...args, '--state-dir', dir] : [...args.slice(0, dd), '--state-dir', dir, ...args.slice(dd)]);
+    assert.equal(r.status, 1, args.join(' '));
+    assert.match(r.stderr, /svcnet is not running \(state dir .*\)\. Start it with `svcnet up --state-dir /, args.join(' '));
+  }
+});
