@@ -3,7 +3,7 @@
 // feed NetfilterProxier, and sync through a bounded-frequency runner, as NsxKubeProxy
 // does for OpenFlow:
 //   - nothing is synced before all three informers have listed;
-//   - every sync renders and replaces the whole program (NetfilterProxier);
+//   - every sync renders the whole program and applies it atomically (NetfilterProxier);
 //   - a failed apply is retried after `retryIntervalMs`.
 // Metrics use kube-proxy's names; apply failures count as upstream's
 // iptables_restore_failures_total / nftables_sync_failures_total.

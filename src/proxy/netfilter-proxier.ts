@@ -1,11 +1,12 @@
 // The kube-proxy modes' core (nftables / iptables), without I/O: change trackers in, one
 // sync = checkout the changes -> render the whole program from the trackers' state ->
-// apply it as one replacement -> flush stale UDP conntrack entries. KubeProxy drives it
+// apply it as one transaction -> flush stale UDP conntrack entries. KubeProxy drives it
 // from informers; the packet-flow cases drive it directly.
 //
 // Every sync renders everything (10,000 Services x 10 endpoints renders in well under a
-// second, bench/proxy/kube-render-bench.ts) and the programmer replaces the whole
-// program atomically, so there is no partial state to reconcile after a failure: a failed
+// second, bench/proxy/kube-render-bench.ts) and the programmer applies the whole program
+// atomically (touching only what differs, so affinity entries and the counters of
+// unchanged rules survive): there is no partial state to reconcile after a failure, a failed
 // apply is retried with the same full render, and its stale-UDP flushes are carried to
 // the sync that finally programs the change (flushing before the new rules are in would
 // let the next datagram re-create the stale entry).
@@ -30,6 +31,10 @@ export interface NetfilterProxierOptions {
   /** Pod CIDR of the cluster, e.g. "10.244.0.0/16": ClusterIP traffic from outside it is masqueraded. */
   readonly clusterCIDR: string;
   readonly programmer: NetfilterProgrammer;
+  /** nftables: add `counter` to dispatch, dnat and reject rules (upstream has none; default false). */
+  readonly counters?: boolean;
+  /** nftables: endpoint choice through named per-chain maps (default) or upstream's anonymous vmaps. */
+  readonly nftEndpointMaps?: 'named' | 'anonymous';
   readonly flushConntrack?: (f: StaleConntrackFlush) => void;
   readonly clock?: Clock;
   readonly log?: Logger;
@@ -42,7 +47,7 @@ export type NetfilterApplyOutcome =
   | { readonly kind: 'failed'; readonly error: { readonly code: 'apply-failed'; readonly message: string } };
 
 export interface NetfilterSyncResult {
-  /** Always 'full': every sync renders and replaces the whole program. */
+  /** Always 'full': every sync renders the whole program (the programmer applies what changed). */
   readonly kind: 'full';
   readonly outcome: NetfilterApplyOutcome;
   /** Services in the rendered program. */
@@ -136,7 +141,8 @@ export class NetfilterProxier {
 
   render(): string {
     const opts = { clusterCIDR: this.opts.clusterCIDR };
-    return this.opts.mode === 'nftables' ? renderNftables(this.model(), this.node, opts) : renderIptables(this.model(), this.node, opts);
+    if (this.opts.mode === 'iptables') return renderIptables(this.model(), this.node, opts);
+    return renderNftables(this.model(), this.node, { ...opts, counters: this.opts.counters === true, endpointMaps: this.opts.nftEndpointMaps ?? 'named' });
   }
 
   sync(): NetfilterSyncResult {

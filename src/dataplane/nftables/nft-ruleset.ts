@@ -5,7 +5,7 @@
 // set still referenced cannot be deleted, `create` refuses what exists, a map element
 // may not silently change its data.
 import { err, ok, type Result } from '../../core/result.js';
-import type { NftChain, NftElement, NftFamily, NftMapData, NftRule, NftSet, NftStmt, NftTable } from './nft-ast.js';
+import { exprTypes, type NftChain, type NftElement, type NftFamily, type NftMapData, type NftRule, type NftSet, type NftStmt, type NftTable } from './nft-ast.js';
 import { keyText } from './nft-element-store.js';
 import type { NftCommand, NftRuleSpec, RawElement } from './nft-commands.js';
 import { evalNftChain } from './nft-eval.js';
@@ -270,6 +270,9 @@ export class NftRuleset implements NetfilterRuleset {
       if (s.map.k === 'named') {
         const m = this.getSet(t, s.map.name);
         if (m.kind !== 'map' || m.dataTypes?.[0] !== 'verdict') this.fail(`${m.name} is not a verdict map`);
+        // nft: "datatype mismatch, map expects packet mark, mapping expression has type integer".
+        const got = exprTypes(s.key).join(' . ');
+        if (got !== m.keyTypes.join(' . ')) this.fail(`datatype mismatch, map ${m.name} expects ${m.keyTypes.join(' . ')}, mapping expression has type ${got}`);
       } else for (const el of s.map.set.elements.list()) if (el.data?.k === 'verdict' && (el.data.v.kind === 'jump' || el.data.v.kind === 'goto')) jumpTarget(el.data.v);
     } else if (s.k === 'set-op') {
       const set = this.getSet(t, s.set);

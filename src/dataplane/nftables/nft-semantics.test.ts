@@ -187,3 +187,37 @@ describe('nftables matches', () => {
     assert.equal(k2.nwSrc, ip('10.0.0.1'));
   });
 });
+
+describe('named numgen verdict maps (kube-proxy endpoint maps)', () => {
+  const text = [
+    'add table ip t',
+    'add chain ip t in { type filter hook input priority 0 ; }',
+    'add chain ip t ep0',
+    'add chain ip t ep1',
+    'add chain ip t ep2',
+    'add rule ip t ep0 drop',
+    'add rule ip t ep1 reject',
+    'add rule ip t ep2 accept',
+    // `mod 1` in the declaration only types the key: elements and the rule's modulus may exceed it.
+    'add map ip t eps { typeof numgen random mod 1 : verdict ; }',
+    'add element ip t eps { 0 : goto ep0 , 1 : goto ep1 }',
+    'add element ip t eps { 2 : goto ep2 }',
+    'add rule ip t in numgen random mod 3 vmap @eps',
+    '',
+  ].join('\n');
+
+  test('numgen random mod N vmap @map picks the element numbered by the random draw', () => {
+    const rs = ruleset(text);
+    assert.equal(run(rs, pkt1(), { random: rigged(0.1) }).verdict, 'drop');
+    assert.equal(run(rs, pkt1(), { random: rigged(0.5) }).verdict, 'reject port-unreachable');
+    assert.equal(run(rs, pkt1(), { random: rigged(0.9) }).verdict, 'accept');
+  });
+
+  test('a vmap whose key type differs from the expression is refused, as nft does', () => {
+    const rs = new NftRuleset();
+    const r = rs.load(text.replace('typeof numgen random mod 1 : verdict', 'type mark : verdict'), 0);
+    assert.equal(r.ok, false);
+    assert.match(!r.ok ? r.error.message : '', /datatype mismatch, map eps expects mark, mapping expression has type integer/);
+    assert.equal(rs.tables.size, 0, 'nothing of the transaction stays');
+  });
+});

@@ -30,12 +30,47 @@ describe('renderNftables (article cluster)', () => {
     assert.ok(elems.some((l) => /\{ 10\.96\.0\.10 \. udp \. 53 : goto service-[A-Z2-7]{8}-kube-system\/kube-dns\/udp\/dns \}/.test(l)));
   });
 
-  test('service chain: masquerade mark, numgen vmap over the endpoint chains; endpoint chain DNATs', () => {
+  test('service chain: masquerade mark, numgen over a named endpoint map; endpoint chain DNATs', () => {
     const svc = lines.filter((l) => /^add rule ip kube-proxy service-\w+-demons\/nsxtestservice\/tcp\/80-80 /.test(l));
     assert.equal(svc.length, 2);
     assert.match(svc[0]!, /ip daddr 10\.101\.129\.209 ip saddr != 172\.25\.0\.0\/16 jump mark-for-masquerade$/);
-    assert.match(svc[1]!, /numgen random mod 2 vmap \{ 0 : goto endpoint-\w{8}-demons\/nsxtestservice\/tcp\/80-80__172\.25\.5\.2\/80 , 1 : goto endpoint-\w{8}-demons\/nsxtestservice\/tcp\/80-80__172\.25\.5\.3\/80 \}$/);
+    const m = /^add rule ip kube-proxy (service-\w{8}-demons\/nsxtestservice\/tcp\/80-80) numgen random mod 2 vmap @(\S+)$/.exec(svc[1]!);
+    assert.ok(m, svc[1]);
+    assert.equal(m[2], `${m[1]}-endpoints`);
+    const map = m[2]!;
+    assert.ok(lines.includes(`add map ip kube-proxy ${map} { typeof numgen random mod 1 : verdict ; }`));
+    const elems = lines.filter((l) => l.startsWith(`add element ip kube-proxy ${map} `));
+    assert.equal(elems.length, 2);
+    assert.match(elems[0]!, /\{ 0 : goto endpoint-\w{8}-demons\/nsxtestservice\/tcp\/80-80__172\.25\.5\.2\/80 \}$/);
+    assert.match(elems[1]!, /\{ 1 : goto endpoint-\w{8}-demons\/nsxtestservice\/tcp\/80-80__172\.25\.5\.3\/80 \}$/);
+    // The map is declared before the rule and elements that use it.
+    assert.ok(lines.indexOf(`add map ip kube-proxy ${map} { typeof numgen random mod 1 : verdict ; }`) < lines.indexOf(svc[1]!));
     assert.ok(lines.some((l) => /^add rule ip kube-proxy endpoint-\w{8}-demons\/nsxtestservice\/tcp\/80-80__172\.25\.5\.3\/80 meta l4proto tcp dnat to 172\.25\.5\.3:80$/.test(l)));
+    assert.doesNotMatch(text, /counter/, 'no counters by default, as upstream');
+  });
+
+  test("endpointMaps: 'anonymous' renders upstream's inline vmap and no endpoint maps", () => {
+    const anon = renderNftables(articleModel(), ARTICLE_NODE, { clusterCIDR: ARTICLE_POD_CIDR, endpointMaps: 'anonymous' });
+    assert.match(anon, /service-\w{8}-demons\/nsxtestservice\/tcp\/80-80 numgen random mod 2 vmap \{ 0 : goto endpoint-\w{8}-demons\/nsxtestservice\/tcp\/80-80__172\.25\.5\.2\/80 , 1 : goto endpoint-\w{8}-demons\/nsxtestservice\/tcp\/80-80__172\.25\.5\.3\/80 \}$/m);
+    assert.doesNotMatch(anon, /typeof numgen|vmap @service-\w{8}-/);
+    for (const [r, want] of [[0.1, '172.25.5.2:80'], [0.9, '172.25.5.3:80']] as const) {
+      const s = skb(tcp('172.25.4.9', 40000, '10.101.129.209', 80), 'eth1', 'eth1');
+      through(load(anon, rigged(r)), FORWARD, s);
+      assert.equal(dstOf(s.key), want);
+    }
+  });
+
+  test('counters: true puts counter on the dispatch, dnat and reject rules only', () => {
+    const c = renderNftables(articleModel(), ARTICLE_NODE, { clusterCIDR: ARTICLE_POD_CIDR, counters: true });
+    const counted = c.split('\n').filter((l) => l.includes(' counter '));
+    const dispatch = counted.filter((l) => / counter numgen random mod \d+ vmap @\S+-endpoints$/.test(l));
+    const dnat = counted.filter((l) => / meta l4proto (tcp|udp) counter dnat to [\d.]+:\d+$/.test(l));
+    assert.equal(dispatch.length, 5, 'one per service chain');
+    assert.equal(dnat.length, lines.filter((l) => / dnat to /.test(l)).length);
+    assert.ok(counted.includes('add rule ip kube-proxy reject-chain counter reject'));
+    assert.equal(counted.length, dispatch.length + dnat.length + 1);
+    // Otherwise the same program.
+    assert.equal(c.replaceAll('counter ', ''), text);
   });
 
   test('the program loads and ClusterIP packets are DNATed to an endpoint', () => {
