@@ -1,25 +1,15 @@
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Node } from '../api/index.js';
-import { err, ok } from '../core/result.js';
+import { err } from '../core/result.js';
 import { IptRuleset } from '../dataplane/iptables/index.js';
 import { NftRuleset } from '../dataplane/nftables/index.js';
-import { FakeCluster } from './_fake-cluster.js';
+import { articleFakeCluster, waitFor } from './_article-fake-cluster.js';
+import type { FakeCluster } from './_fake-cluster.js';
 import { iptablesProgrammer, nftablesProgrammer, type NetfilterProgrammer } from './apply/netfilter-programmer.js';
 import { KubeProxy } from './kube-proxy.js';
-import { ARTICLE_NODE, articleServices, articleSlices } from './model/article-cluster.js';
+import { ARTICLE_NODE } from './model/article-cluster.js';
 import { buildService } from './model/builders.js';
 import type { KubeProxyMode } from './netfilter-proxier.js';
-
-const node: Node = { apiVersion: 'v1', kind: 'Node', metadata: { name: ARTICLE_NODE.name }, status: { addresses: [{ type: 'InternalIP', address: '10.190.5.11' }] } };
-
-async function waitFor(cond: () => boolean, what: string, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
 
 /** Passes programs to `inner`, failing the next `failures` applies. */
 class FlakyProgrammer implements NetfilterProgrammer {
@@ -41,14 +31,6 @@ afterEach(() => {
   for (const p of running.splice(0)) p.stop();
 });
 
-function articleCluster(): FakeCluster {
-  const c = new FakeCluster();
-  for (const s of articleServices()) c.put(s);
-  for (const s of articleSlices()) c.put(s);
-  c.put(node);
-  return c;
-}
-
 function start(mode: KubeProxyMode, cluster: FakeCluster) {
   const nft = new NftRuleset();
   const ipt = new IptRuleset();
@@ -61,7 +43,7 @@ function start(mode: KubeProxyMode, cluster: FakeCluster) {
 
 describe('KubeProxy', () => {
   test('nftables: one sync after the informers list, then follows changes; NodePorts use the Node address', async () => {
-    const cluster = articleCluster();
+    const cluster = articleFakeCluster();
     const { nft, programmer, proxy } = start('nftables', cluster);
     // Hold the event loop while the informers list (the real clock's timers are unref'd).
     await waitFor(() => proxy.syncCount > 0, 'the first sync');
@@ -85,7 +67,7 @@ describe('KubeProxy', () => {
   });
 
   test('iptables: a failed apply is retried and converges; failures are counted', async () => {
-    const cluster = articleCluster();
+    const cluster = articleFakeCluster();
     const { ipt, programmer, proxy } = start('iptables', cluster);
     // Hold the event loop while the informers list (the real clock's timers are unref'd).
     await waitFor(() => proxy.syncCount > 0, 'the first sync');

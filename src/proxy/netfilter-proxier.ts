@@ -10,23 +10,16 @@
 // apply is retried with the same full render, and its stale-UDP flushes are carried to
 // the sync that finally programs the change (flushing before the new rules are in would
 // let the next datagram re-create the stale entry).
-import { realClock, type Clock } from '../core/clock.js';
-import { silentLogger, type Logger } from '../core/log.js';
 import type { NetfilterProgrammer } from './apply/netfilter-programmer.js';
-import { EndpointsChangeTracker } from './model/endpoints-change-tracker.js';
-import type { NodeProjection } from './model/project.js';
-import { ServiceChangeTracker } from './model/service-change-tracker.js';
-import { staleUdpFlushes, type StaleConntrackFlush } from './model/stale-udp.js';
-import type { EndpointInfo, EndpointSliceInfo, NodeInfo, ServiceInfo, ServiceName, ServicePortInfo } from './model/types.js';
+import type { StaleConntrackFlush } from './model/stale-udp.js';
+import type { ServiceName } from './model/types.js';
+import { ProxierBase, type ProxierBaseOptions } from './proxier-base.js';
 import { renderIptables, type KubeRenderModel } from './render/iptables/render-iptables.js';
 import { renderNftables } from './render/nftables/render-nftables.js';
 
 export type KubeProxyMode = 'nftables' | 'iptables';
 
-export interface NetfilterProxierOptions {
-  readonly nodeName: string;
-  /** Node addresses; when absent they come from the Node object (setNode). */
-  readonly nodeIPs?: readonly string[];
+export interface NetfilterProxierOptions extends ProxierBaseOptions {
   readonly mode: KubeProxyMode;
   /** Pod CIDR of the cluster, e.g. "10.244.0.0/16": ClusterIP traffic from outside it is masqueraded. */
   readonly clusterCIDR: string;
@@ -36,8 +29,6 @@ export interface NetfilterProxierOptions {
   /** nftables: endpoint choice through named per-chain maps (default) or upstream's anonymous vmaps. */
   readonly nftEndpointMaps?: 'named' | 'anonymous';
   readonly flushConntrack?: (f: StaleConntrackFlush) => void;
-  readonly clock?: Clock;
-  readonly log?: Logger;
 }
 
 export type NetfilterApplyOutcome =
@@ -61,76 +52,34 @@ export interface NetfilterSyncResult {
   readonly endedAt: number;
 }
 
-const NO_ENDPOINTS: readonly EndpointInfo[] = [];
-
-export class NetfilterProxier {
-  private readonly services = new ServiceChangeTracker();
-  private readonly endpoints: EndpointsChangeTracker;
-  private readonly clock: Clock;
-  private readonly log: Logger;
-  private node: NodeInfo;
+export class NetfilterProxier extends ProxierBase {
   /** The program the programmer holds (undefined before the first success / after a failure). */
   private applied: string | undefined;
   /** The program of the latest sync, applied or not. */
   private rendered = '';
   private needApply = true;
-  private carriedTimes = new Map<ServiceName, number[]>();
   private carriedFlushes: StaleConntrackFlush[] = [];
 
   constructor(private readonly opts: NetfilterProxierOptions) {
-    this.clock = opts.clock ?? realClock;
-    this.log = opts.log ?? silentLogger;
-    this.endpoints = new EndpointsChangeTracker(opts.nodeName, this.clock.now());
-    this.node = { name: opts.nodeName, nodeIPs: opts.nodeIPs ?? [], zone: '' };
+    super(opts);
   }
 
   get mode(): KubeProxyMode {
     return this.opts.mode;
   }
 
-  onServiceUpdate(prev: ServiceInfo | undefined, cur: ServiceInfo | undefined): boolean {
-    return this.services.update(prev, cur);
-  }
-
-  onEndpointSliceUpdate(prev: EndpointSliceInfo | undefined, cur: EndpointSliceInfo | undefined, observedAt = this.clock.now()): boolean {
-    return this.endpoints.update(prev, cur, observedAt);
-  }
-
-  /** The node's Node object changed; returns whether the program depends on what changed. */
-  setNode(n: NodeProjection | undefined): boolean {
-    const nodeIPs = this.opts.nodeIPs ?? n?.addresses ?? [];
-    const next: NodeInfo = { name: this.opts.nodeName, nodeIPs, zone: n?.zone ?? '' };
-    const same = next.zone === this.node.zone && next.nodeIPs.length === this.node.nodeIPs.length && next.nodeIPs.every((ip, i) => ip === this.node.nodeIPs[i]);
-    if (same) return false;
-    this.node = next;
-    this.needApply = true;
-    return true;
-  }
-
-  nodeInfo(): NodeInfo {
-    return this.node;
-  }
-
   /** Re-apply on the next sync even if the rendered program is unchanged. */
-  requestFullSync(): void {
+  override requestFullSync(): void {
     this.needApply = true;
   }
 
   hasPendingChanges(): boolean {
-    return this.needApply || this.services.pendingCount() > 0 || this.endpoints.pendingCount() > 0;
+    return this.needApply || this.trackersPending();
   }
 
   /** The program the latest sync rendered (applied unless that sync failed). */
   get lastProgram(): string {
     return this.rendered;
-  }
-
-  portsOf(service: ServiceName): readonly ServicePortInfo[] {
-    return this.services.ports(service);
-  }
-
-  endpointsOf(p: ServicePortInfo): readonly EndpointInfo[] {
-    return this.endpoints.endpointsOf(p.service).get(p.name) ?? NO_ENDPOINTS;
   }
 
   /** The render model as of the last checkout; Services in name order so the text is stable. */
@@ -147,13 +96,10 @@ export class NetfilterProxier {
 
   sync(): NetfilterSyncResult {
     const startedAt = this.clock.now();
-    const sc = this.services.checkout();
-    const ec = this.endpoints.checkout();
+    const changes = this.checkout();
     const text = this.render();
     this.rendered = text;
-    const flushes = [...this.carriedFlushes, ...staleUdpFlushes(sc.services, ec.services, (n) => this.services.ports(n), (n) => this.endpoints.endpointsOf(n))];
-    const triggerTimes = new Map<ServiceName, number[]>(this.carriedTimes);
-    for (const [k, v] of ec.triggerTimes) triggerTimes.set(k, [...(triggerTimes.get(k) ?? []), ...v]);
+    const flushes = [...this.carriedFlushes, ...changes.flushes];
 
     let outcome: NetfilterApplyOutcome;
     if (!this.needApply && text === this.applied) {
@@ -165,27 +111,26 @@ export class NetfilterProxier {
     if (outcome.kind === 'failed') {
       this.needApply = true;
       this.applied = undefined;
-      this.carriedTimes = triggerTimes;
       this.carriedFlushes = flushes;
       this.log.warn('apply failed', { mode: this.opts.mode, message: outcome.error.message });
     } else {
       this.needApply = false;
       this.applied = text;
-      this.carriedTimes = new Map();
       this.carriedFlushes = [];
       const flush = this.opts.flushConntrack;
       if (flush !== undefined) for (const f of flushes) flush(f);
       this.log.debug('synced', { mode: this.opts.mode, outcome: outcome.kind, bytes: text.length, flushes: flushes.length });
     }
     const ok = outcome.kind !== 'failed';
+    this.settleTriggerTimes(changes, !ok);
     return {
       kind: 'full',
       outcome,
       services: this.services.serviceCount(),
-      serviceChanges: sc.services.size,
-      endpointChanges: ec.services.size,
+      serviceChanges: changes.services.services.size,
+      endpointChanges: changes.endpoints.services.size,
       flushes: ok ? flushes : [],
-      triggerTimes: ok ? triggerTimes : new Map(),
+      triggerTimes: ok ? changes.triggerTimes : new Map(),
       startedAt,
       endedAt: this.clock.now(),
     };

@@ -1,28 +1,13 @@
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Node } from '../api/index.js';
 import { BridgeProgram, dumpFlows, dumpGroups, PortMap } from '../dataplane/openflow/index.js';
-import { FakeCluster } from './_fake-cluster.js';
+import { articleFakeCluster, waitFor } from './_article-fake-cluster.js';
+import type { FakeCluster } from './_fake-cluster.js';
 import { bridgeProgramProgrammer } from './apply/bridge-programmer.js';
 import { describeMod, RecordingProgrammer } from './apply/recording-programmer.js';
-import { ARTICLE_NODE, ARTICLE_UPLINK, articleServices, articleSlices } from './model/article-cluster.js';
+import { ARTICLE_NODE, ARTICLE_UPLINK } from './model/article-cluster.js';
 import { buildService, buildSlice } from './model/builders.js';
 import { NsxKubeProxy } from './nsx-kube-proxy.js';
-
-const node: Node = {
-  apiVersion: 'v1',
-  kind: 'Node',
-  metadata: { name: ARTICLE_NODE.name },
-  status: { addresses: [{ type: 'InternalIP', address: '10.190.5.11' }] },
-};
-
-async function waitFor(cond: () => boolean, what: string, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
 
 const running: NsxKubeProxy[] = [];
 afterEach(() => {
@@ -44,17 +29,9 @@ function start(cluster: FakeCluster, opts: { retryIntervalMs?: number } = {}) {
   return { program, rec, proxy };
 }
 
-function articleCluster(): FakeCluster {
-  const c = new FakeCluster();
-  for (const s of articleServices()) c.put(s);
-  for (const s of articleSlices()) c.put(s);
-  c.put(node);
-  return c;
-}
-
 describe('NsxKubeProxy', () => {
   test('lists, programs the article br-int with one full sync, then follows changes with partial syncs', async () => {
-    const cluster = articleCluster();
+    const cluster = articleFakeCluster();
     const { program, rec, proxy } = start(cluster);
     await waitFor(() => proxy.syncCount > 0, 'the first sync');
     await proxy.ready();
@@ -108,7 +85,7 @@ describe('NsxKubeProxy', () => {
   });
 
   test('a failed apply is retried as a full sync and converges', async () => {
-    const cluster = articleCluster();
+    const cluster = articleFakeCluster();
     const { program, rec, proxy } = start(cluster, { retryIntervalMs: 5 });
     await waitFor(() => proxy.syncCount > 0, 'the first sync');
     rec.failAfter = 0;

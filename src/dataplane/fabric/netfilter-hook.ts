@@ -17,21 +17,23 @@
 // addresses, ports, TCP seq) and adopted by the router's PREROUTING, which then does not
 // run the program again (br_netfilter's ip_sabotage_in): FORWARD and POSTROUTING follow.
 import type { CtQuotedTuple } from '../conntrack/types.js';
-import { EMPTY_BYTES } from '../wire/checksum.js';
 import { IP_PROTO_ICMP } from '../flow-key.js';
 import type { NetfilterRunner, NetfilterRunnerOptions, NfSkb } from '../nftables/nf-runner.js';
 import { formatNfTrace } from '../nftables/nf-trace.js';
 import type { NfHook, NfRejectWith, NfVerdict } from '../nftables/nf-types.js';
 import { flowKeyFromFrame } from '../wire/flow-key-frame.js';
-import { emitFrame, l4Length, type Frame } from '../wire/frame.js';
-import { icmpQuote, icmpTypeCode, isIcmpErrorType, type IcmpRepr } from '../wire/icmp.js';
-import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../wire/tcp.js';
+import { l4Length, type Frame } from '../wire/frame.js';
+import { icmpTypeCode } from '../wire/icmp.js';
 import type { BridgeHookName, BridgeHookPacket } from './logical-switch.js';
 import { applyQuoteTupleToFrame, icmpErrorQuoteOf } from '../wire/icmp-quote.js';
 import { ipv4HeaderLength } from '../wire/ipv4.js';
 import type { HookName, HookPacket, HookVerdict, PacketHook, RejectWith } from './router-types.js';
 import type { Router } from './router.js';
 import type { IPv4 } from '../../core/ip.js';
+
+// The bridged-packet answer lives with the router's and the proxy's (one REJECT for all);
+// re-exported because the labs take it from here with the rest of the netfilter glue.
+export { rejectAnswer, type RejectAnswer } from './reject-answer.js';
 
 export interface NetfilterHookOptions {
   /** Put the runner's trace (conntrack, chains, rules that matched, NAT) into fabric traces; default true. */
@@ -138,53 +140,6 @@ function handoffKey(frame: Frame): string | undefined {
           : l4.kind;
   return `${ip.ident}|${ip.src}|${ip.dst}|${tail}`;
 }
-
-/**
- * The answer Linux's REJECT sends for a packet that was not routed (a bridged one): the
- * source, destination and L4 of a TCP RST from the packet's destination, or of an ICMP
- * destination unreachable from `icmpFrom` (the bridge device's address); undefined when
- * nothing is sent (RST for an RST or a non-TCP packet, ICMP about an ICMP error, a
- * non-initial fragment, a non-unicast source). The caller originates it from its IP stack.
- */
-export function rejectAnswer(how: RejectWith, frame: Frame, icmpFrom: IPv4): { src: IPv4; dst: IPv4; l4: Extract<Frame['l3'], { kind: 'ipv4' }>['l4'] } | undefined {
-  const l3 = frame.l3;
-  if (l3.kind !== 'ipv4') return undefined;
-  const ip = l3.ip;
-  const src = ip.src;
-  if (src === 0 || src >>> 0 >= 0xe0000000 || ip.fragmentOffset !== 0) return undefined;
-  if (how === 'tcp-reset') {
-    if (l3.l4.kind !== 'tcp') return undefined;
-    const t = l3.l4.tcp;
-    if (t.flags & TCP_RST) return undefined;
-    const hasAck = (t.flags & TCP_ACK) !== 0;
-    const len = t.payload.length + (t.flags & TCP_SYN ? 1 : 0) + (t.flags & TCP_FIN ? 1 : 0);
-    const tcp = {
-      srcPort: t.dstPort,
-      dstPort: t.srcPort,
-      seq: hasAck ? t.ack : 0,
-      ack: hasAck ? 0 : (t.seq + len) >>> 0,
-      flags: hasAck ? TCP_RST : TCP_RST | TCP_ACK,
-      window: 0,
-      urgentPointer: 0,
-      options: EMPTY_BYTES,
-      payload: EMPTY_BYTES,
-    };
-    return { src: ip.dst, dst: src, l4: { kind: 'tcp', tcp } };
-  }
-  if (l3.l4.kind === 'icmp' && isIcmpErrorType(icmpTypeCode(l3.l4.icmp).type)) return undefined;
-  const icmp: IcmpRepr = { kind: 'dest-unreachable', code: REJECT_CODE[how], nextHopMtu: 0, original: icmpQuote(emitFrame(frame).subarray(14)) };
-  return { src: icmpFrom, dst: src, l4: { kind: 'icmp', icmp } };
-}
-
-const REJECT_CODE: Record<Exclude<RejectWith, 'tcp-reset'>, number> = {
-  'icmp-net-unreachable': 0,
-  'icmp-host-unreachable': 1,
-  'icmp-proto-unreachable': 2,
-  'icmp-port-unreachable': 3,
-  'icmp-net-prohibited': 9,
-  'icmp-host-prohibited': 10,
-  'icmp-admin-prohibited': 13,
-};
 
 /** Runner options from a router's addresses: local = every interface and loopback address; masquerade/redirect = the interface's. */
 export function routerNetfilterOptions(router: Router): Pick<NetfilterRunnerOptions, 'localAddresses' | 'masqueradeAddress' | 'redirectAddress'> {

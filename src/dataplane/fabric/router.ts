@@ -25,10 +25,10 @@ import { icmpQuote, icmpTypeCode, isIcmpErrorType, type IcmpRepr } from '../wire
 import type { Ipv4Header } from '../wire/ipv4.js';
 import { MAC_BROADCAST, formatMac } from '../wire/mac.js';
 import { FabricPort, type FrameMeta } from './fabric-port.js';
+import { rejectAnswer } from './reject-answer.js';
 import { formatRouteTable, RouteTable, routeText, type Route } from './route-table.js';
 import type { FabricDropReason } from './trace.js';
 import { dstMacOf, etherTypeOf, isGroupMac, l3OffsetOf } from './vlan-bytes.js';
-import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../wire/tcp.js';
 import type { HookName, HookPacket, HookVerdict, InterfaceOptions, LocalHandler, PacketHook, RejectWith, RouterInterface, RouterOptions, RouterStats } from './router-types.js';
 
 export type { HookName, HookPacket, HookVerdict, InterfaceOptions, LocalHandler, PacketHook, RejectWith, RouterInterface, RouterOptions, RouterStats } from './router-types.js';
@@ -60,17 +60,6 @@ interface Resolution {
 
 
 const ACCEPT: HookVerdict = { kind: 'accept' };
-
-/** Destination-unreachable codes (RFC 792, RFC 1812) of the ICMP rejects. */
-const REJECT_CODE: Record<Exclude<RejectWith, 'tcp-reset'>, number> = {
-  'icmp-net-unreachable': 0,
-  'icmp-host-unreachable': 1,
-  'icmp-proto-unreachable': 2,
-  'icmp-port-unreachable': 3,
-  'icmp-net-prohibited': 9,
-  'icmp-host-prohibited': 10,
-  'icmp-admin-prohibited': 13,
-};
 
 function verdictText(v: HookVerdict): string {
   if (v.kind === 'accept') return 'accept';
@@ -507,47 +496,19 @@ export class Router {
   }
 
   /**
-   * Answers a rejected packet the way Linux's REJECT does. TCP reset (nf_send_reset):
-   * from the packet's destination address and port; seq = the packet's ack when it had
-   * ACK, else 0 with RST+ACK acknowledging it; never about an RST. ICMP
-   * (nf_send_unreach -> icmp_send): about neither an ICMP error nor a non-initial
-   * fragment; sourced from the destination when that is one of our addresses, else from
-   * an address of ours towards the sender (the inbound interface's, icmp_send's route
-   * choice for a forwarded packet).
+   * Answers a rejected packet the way Linux's REJECT does (reject-answer.ts). The ICMP
+   * source is the destination when that is one of our addresses, else an address of ours
+   * towards the sender (the inbound interface's, icmp_send's route choice for a forwarded
+   * packet).
    */
   private reject(how: RejectWith, p: Pkt, meta: FrameMeta): void {
-    const l3 = p.frame.l3;
-    if (l3.kind !== 'ipv4') return;
     const src = p.ip.src;
-    if (src === 0 || src >>> 0 >= 0xe0000000 || p.ip.fragmentOffset !== 0) return;
-    if (how === 'tcp-reset') {
-      if (l3.l4.kind !== 'tcp') return;
-      const t = l3.l4.tcp;
-      if (t.flags & TCP_RST) return;
-      const hasAck = (t.flags & TCP_ACK) !== 0;
-      const len = t.payload.length + (t.flags & TCP_SYN ? 1 : 0) + (t.flags & TCP_FIN ? 1 : 0);
-      const rst = {
-        srcPort: t.dstPort,
-        dstPort: t.srcPort,
-        seq: hasAck ? t.ack : 0,
-        ack: hasAck ? 0 : (t.seq + len) >>> 0,
-        flags: hasAck ? TCP_RST : TCP_RST | TCP_ACK,
-        window: 0,
-        urgentPointer: 0,
-        options: EMPTY_BYTES,
-        payload: EMPTY_BYTES,
-      };
-      meta.trace?.add({ kind: 'reject', hop: meta.hops, router: this.name, answer: `TCP RST ${ip4(p.ip.dst)}:${t.dstPort} > ${ip4(src)}:${t.srcPort}` });
-      this.originate(p.ip.dst, src, { kind: 'tcp', tcp: rst }, meta);
-      return;
-    }
-    if (l3.l4.kind === 'icmp' && isIcmpErrorType(icmpTypeCode(l3.l4.icmp).type)) return;
-    const from = this.local.has(p.ip.dst) ? p.ip.dst : (p.inIface?.ip ?? (this.local.has(src) ? src : this.anyAddress()));
-    if (from === undefined) return;
-    const datagram = p.bytes !== undefined && !p.dirty ? p.bytes.subarray(p.l3off) : emitFrame(p.frame).subarray(14);
-    const icmp: IcmpRepr = { kind: 'dest-unreachable', code: REJECT_CODE[how], nextHopMtu: 0, original: icmpQuote(datagram) };
-    meta.trace?.add({ kind: 'reject', hop: meta.hops, router: this.name, answer: `ICMP ${how.slice(5)} ${ip4(from)} > ${ip4(src)}` });
-    this.originate(from, src, { kind: 'icmp', icmp }, meta);
+    const icmpFrom = this.local.has(p.ip.dst) ? p.ip.dst : (p.inIface?.ip ?? (this.local.has(src) ? src : this.anyAddress()));
+    const a = rejectAnswer(how, p.frame, icmpFrom);
+    if (a === undefined) return;
+    const answer = a.l4.kind === 'tcp' ? `TCP RST ${ip4(a.src)}:${a.l4.tcp.srcPort} > ${ip4(a.dst)}:${a.l4.tcp.dstPort}` : `ICMP ${how.slice(5)} ${ip4(a.src)} > ${ip4(a.dst)}`;
+    meta.trace?.add({ kind: 'reject', hop: meta.hops, router: this.name, answer });
+    this.originate(a.src, a.dst, a.l4, meta);
   }
 
   private drop(meta: FrameMeta, reason: FabricDropReason): void {

@@ -1,21 +1,21 @@
 // The controller side of the proxy's reject flows: a bridge packet-in handler that
 // answers a packet marked for reject (../render/openflow/reject.ts) as the refused
 // frontend would, back out of the port the packet came in on:
-//   TCP -> RST (RFC 9293 3.10.7.1: to a segment without ACK, <SEQ=0><ACK=SEG.SEQ+SEG.LEN>
-//          <RST,ACK>; to one with ACK, <SEQ=SEG.ACK><RST>), so the client gets ECONNREFUSED;
+//   TCP -> RST (tcpResetFor, the dataplane's REJECT answer: RFC 9293 3.10.7.1), so the
+//          client gets ECONNREFUSED;
 //   else -> ICMP port unreachable quoting the packet's IP header and first 8 bytes.
 // Ethernet addresses are swapped and the VLAN tag (if any) kept, so the reply leaves the
 // in_port the way the request arrived on it. Packet-ins that are not the proxy's reject
 // (other controller actions) get no answer.
 import type { IPv4 } from '../../core/ip.js';
 import type { PacketIn, PacketOut } from '../../dataplane/fabric/index.js';
+import { tcpResetFor } from '../../dataplane/fabric/reject-answer.js';
 import { ETH_TYPE_IPV4 } from '../../dataplane/flow-key.js';
 import type { PipelineOutput } from '../../dataplane/openflow/index.js';
 import { EMPTY_BYTES } from '../../dataplane/wire/checksum.js';
 import { ethernetHeaderLength, type EthernetHeader } from '../../dataplane/wire/ethernet.js';
 import { emitFrame, parseFrame, type L4 } from '../../dataplane/wire/frame.js';
 import { icmpPortUnreachable } from '../../dataplane/wire/icmp.js';
-import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../../dataplane/wire/tcp.js';
 import { rejectReplyFor } from '../render/openflow/reject.js';
 
 /** The reply frame for a reject-marked packet-in, or undefined (not ours, or not answerable). */
@@ -30,25 +30,10 @@ export function rejectFrameFor(frame: Uint8Array, output: PipelineOutput): Uint8
   if (reply.kind === 'tcp-rst') {
     // A fragment carries no TCP header to answer.
     if (l3.l4.kind !== 'tcp') return undefined;
-    const t = l3.l4.tcp;
-    // An RST never answers an RST (RFC 9293).
-    if ((t.flags & TCP_RST) !== 0) return undefined;
-    const segLen = t.payload.length + ((t.flags & TCP_SYN) !== 0 ? 1 : 0) + ((t.flags & TCP_FIN) !== 0 ? 1 : 0);
-    const withAck = (t.flags & TCP_ACK) !== 0;
-    l4 = {
-      kind: 'tcp',
-      tcp: {
-        srcPort: reply.srcPort,
-        dstPort: reply.dstPort,
-        seq: withAck ? t.ack : 0,
-        ack: withAck ? 0 : (t.seq + segLen) >>> 0,
-        flags: withAck ? TCP_RST : TCP_RST | TCP_ACK,
-        window: 0,
-        urgentPointer: 0,
-        options: EMPTY_BYTES,
-        payload: EMPTY_BYTES,
-      },
-    };
+    // An RST is never answered (tcpResetFor); the RST comes from the frontend the client addressed.
+    const tcp = tcpResetFor(l3.l4.tcp, reply);
+    if (tcp === undefined) return undefined;
+    l4 = { kind: 'tcp', tcp };
   } else {
     l4 = { kind: 'icmp', icmp: icmpPortUnreachable(frame.subarray(ethernetHeaderLength(f.eth))) };
   }

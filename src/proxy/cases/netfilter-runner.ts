@@ -12,18 +12,19 @@
 // the out interface: the node IP on eth0, the pod gateway on cni0 (hairpin). The fate is
 // read off the hook results: reject / drop verdicts as such; otherwise the packet as it
 // leaves postrouting (or reaches input) is "forwarded".
-import type { EndpointSlice, Service } from '../../api/index.js';
 import { FakeClock } from '../../core/clock.js';
-import { formatIPv4, parseIPv4, type IPv4 } from '../../core/ip.js';
+import { parseIPv4 } from '../../core/ip.js';
 import { Conntrack } from '../../dataplane/conntrack/index.js';
 import { seededRng } from '../../dataplane/fabric/rng.js';
-import { emptyFlowKey, ETH_TYPE_IPV4, IP_PROTO_TCP, IP_PROTO_UDP, type FlowKey } from '../../dataplane/flow-key.js';
+import type { FlowKey } from '../../dataplane/flow-key.js';
 import { IptRuleset } from '../../dataplane/iptables/index.js';
 import { NetfilterRunner, NftRuleset, type NfHookResult, type NfSkb } from '../../dataplane/nftables/index.js';
+import { TCP_ACK, TCP_SYN } from '../../dataplane/wire/tcp.js';
 import { conntrackFlusher } from '../apply/conntrack-flusher.js';
 import { iptablesProgrammer, nftablesProgrammer } from '../apply/netfilter-programmer.js';
-import { projectEndpointSlice, projectService } from '../model/project.js';
 import { NetfilterProxier, type KubeProxyMode } from '../netfilter-proxier.js';
+import { caseFlowKey, formatCaseAddr, parseCaseAddr } from './case-flow-key.js';
+import { CaseStateFeed } from './case-state-feed.js';
 import type { Addr, CasePacket, CaseState, Fate, PacketFlowRunner, Proto, ProxyCase } from './case-types.js';
 
 /** The cases' pod network (all pods are in 172.25.0.0/16). */
@@ -32,8 +33,6 @@ export const CASE_CLUSTER_CIDR = '172.25.0.0/16';
 export const CASE_POD_GATEWAY = '172.25.5.1';
 const POD_IF = 'cni0';
 const UPLINK_IF = 'eth0';
-const TCP_SYN = 0x02;
-const TCP_SYN_ACK = 0x12;
 
 export interface NetfilterCaseRunnerOptions {
   /** Flush stale UDP conntrack entries (default true; false shows what the flush prevents). */
@@ -42,21 +41,11 @@ export interface NetfilterCaseRunnerOptions {
   readonly seed?: number;
 }
 
-function addr(a: Addr): { ip: number; port: number } {
-  const i = a.lastIndexOf(':');
-  const ip = parseIPv4(a.slice(0, i));
-  if (!ip.ok) throw new Error(`bad address ${a}`);
-  return { ip: ip.value, port: Number(a.slice(i + 1)) };
-}
-
 function ipNum(s: string): number {
   const r = parseIPv4(s);
   if (!r.ok) throw new Error(`bad address ${s}`);
   return r.value;
 }
-
-const show = (ip: number, port: number) => `${formatIPv4((ip >>> 0) as IPv4)}:${port}`;
-const keyOf = (o: { metadata: { namespace?: string; name?: string } }) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
 
 export class NetfilterCaseRunner implements PacketFlowRunner {
   readonly clock = new FakeClock(Date.UTC(2026, 0, 1));
@@ -66,8 +55,7 @@ export class NetfilterCaseRunner implements PacketFlowRunner {
   readonly proxier: NetfilterProxier;
   private readonly nodeIP: number;
   private readonly gateway = ipNum(CASE_POD_GATEWAY);
-  private services = new Map<string, Service>();
-  private slices = new Map<string, EndpointSlice>();
+  private readonly feed: CaseStateFeed;
   /** Pods known to live on this node (their traffic leaves on cni0). */
   private readonly localPods = new Set<number>();
 
@@ -104,18 +92,12 @@ export class NetfilterCaseRunner implements PacketFlowRunner {
       ...(opts.flushConntrack === false ? {} : { flushConntrack: conntrackFlusher(this.conntrack) }),
       clock: this.clock,
     });
+    this.feed = new CaseStateFeed(this.proxier);
   }
 
   setState(state: CaseState): void {
-    const services = new Map(state.services.map((s) => [keyOf(s), s]));
-    const slices = new Map(state.slices.map((s) => [keyOf(s), s]));
-    for (const [k, s] of this.services) if (!services.has(k)) this.proxier.onServiceUpdate(projectService(s), undefined);
-    for (const [k, s] of services) this.proxier.onServiceUpdate(maybe(this.services.get(k), projectService), projectService(s));
-    for (const [k, s] of this.slices) if (!slices.has(k)) this.proxier.onEndpointSliceUpdate(projectEndpointSlice(s), undefined);
-    for (const [k, s] of slices) this.proxier.onEndpointSliceUpdate(maybe(this.slices.get(k), projectEndpointSlice), projectEndpointSlice(s));
-    this.services = services;
-    this.slices = slices;
-    for (const sl of slices.values()) {
+    this.feed.feed(state);
+    for (const sl of this.feed.currentSlices()) {
       for (const e of sl.endpoints) if (e.nodeName === this.c.node.name) for (const a of e.addresses) this.localPods.add(ipNum(a));
     }
     const r = this.proxier.sync();
@@ -123,14 +105,14 @@ export class NetfilterCaseRunner implements PacketFlowRunner {
   }
 
   send(p: CasePacket): Fate {
-    const from = addr(p.from);
+    const from = parseCaseAddr(p.from);
     if (p.origin === 'pod') this.localPods.add(from.ip);
-    return this.travel(packet(p.proto, from, addr(p.to), TCP_SYN), p.origin === 'pod' ? POD_IF : UPLINK_IF);
+    return this.travel(caseFlowKey(p.proto, from, parseCaseAddr(p.to), TCP_SYN), p.origin === 'pod' ? POD_IF : UPLINK_IF);
   }
 
   reply(fw: { readonly from: Addr; readonly to: Addr; readonly proto: Proto }): Fate {
-    const src = addr(fw.to);
-    return this.travel(packet(fw.proto, src, addr(fw.from), TCP_SYN_ACK), this.localPods.has(src.ip) ? POD_IF : UPLINK_IF);
+    const src = parseCaseAddr(fw.to);
+    return this.travel(caseFlowKey(fw.proto, src, parseCaseAddr(fw.from), TCP_SYN | TCP_ACK), this.localPods.has(src.ip) ? POD_IF : UPLINK_IF);
   }
 
   advance(ms: number): void {
@@ -163,29 +145,12 @@ export class NetfilterCaseRunner implements PacketFlowRunner {
 }
 
 function leaving(k: FlowKey): Fate {
-  return { kind: 'forwarded', from: show(k.nwSrc, k.tpSrc), to: show(k.nwDst, k.tpDst) };
+  return { kind: 'forwarded', from: formatCaseAddr(k.nwSrc, k.tpSrc), to: formatCaseAddr(k.nwDst, k.tpDst) };
 }
 
 function verdictFate(r: NfHookResult): Fate {
   if (r.verdict.kind === 'reject') return { kind: 'reject', reply: r.verdict.with.kind === 'tcp-reset' ? 'tcp-rst' : 'icmp-port-unreachable' };
   return { kind: 'drop' };
-}
-
-function maybe<T, R>(x: T | undefined, f: (x: T) => R): R | undefined {
-  return x === undefined ? undefined : f(x);
-}
-
-function packet(proto: Proto, from: { ip: number; port: number }, to: { ip: number; port: number }, tcpFlags: number): FlowKey {
-  const k = emptyFlowKey();
-  k.dlType = ETH_TYPE_IPV4;
-  k.nwProto = proto === 'TCP' ? IP_PROTO_TCP : IP_PROTO_UDP;
-  k.nwTtl = 64;
-  k.nwSrc = from.ip;
-  k.nwDst = to.ip;
-  k.tpSrc = from.port;
-  k.tpDst = to.port;
-  k.tcpFlags = proto === 'TCP' ? tcpFlags : 0;
-  return k;
 }
 
 export const nftablesCaseRunner = (c: ProxyCase): PacketFlowRunner => new NetfilterCaseRunner('nftables', c);
