@@ -7,6 +7,8 @@ import { firstPacket, formatDropReason, formatTrace, type FirstPacketProto, type
 import type { Conntrack } from '../src/dataplane/conntrack/index.js';
 import type { Result } from '../src/core/index.js';
 import type { HostNic, HostStack } from '../src/dataplane/host/index.js';
+import { formatIptablesSave } from '../src/dataplane/iptables/index.js';
+import type { NodeRuleset } from './emulator-generic.js';
 import type { EmulatedRuntime } from '../src/node/emulated-runtime.js';
 import { execOn } from './host-exec.js';
 
@@ -50,15 +52,24 @@ export function conntrackView(ct: Conntrack, now: number): ViewResult {
 
 export const withNewline = (s: string) => (s === '' || s.endsWith('\n') ? s : `${s}\n`);
 
-/** The NSX lab: br-int views per node, ARP answered from the segments' bindings. */
-export function nsxViewNetwork(lab: NsxLab): ViewNetwork {
-  const views: Record<string, (br: NonNullable<ReturnType<NsxLab['nodeBridge']>>, now: number) => ViewResult> = {
+/**
+ * The NSX lab: br-int views per node (`conntrack` is br-int's table, as before), and
+ * `iptables-save` (with counters) of the iptables kube-proxy on the node's management NIC
+ * when `rulesets` has the node. ARP is answered from the segments' bindings; a node's
+ * stack sends everything to its node router's host link (which proxy-ARPs).
+ */
+export function nsxViewNetwork(lab: NsxLab, rulesets: ReadonlyMap<string, NodeRuleset> = new Map()): ViewNetwork {
+  const views: Record<string, (br: NonNullable<ReturnType<NsxLab['nodeBridge']>>, now: number, node: string) => ViewResult> = {
     'dump-flows': (br) => ({ ok: true, stdout: withNewline(br.dumpFlows()) }),
     'dump-groups': (br) => ({ ok: true, stdout: withNewline(br.dumpGroups()) }),
     'dump-conntrack': (br) => ({ ok: true, stdout: withNewline(br.dumpConntrack()) }),
     'dump-ports': (br) => ({ ok: true, stdout: withNewline(br.dumpPorts()) }),
     'vsctl-show': (br) => ({ ok: true, stdout: withNewline(br.vsctlShow()) }),
     conntrack: (br, now) => conntrackView(br.conntrack, now),
+    'iptables-save': (_br, _now, node) => {
+      const r = rulesets.get(node);
+      return r?.mode === 'iptables' ? { ok: true, stdout: withNewline(formatIptablesSave(r.ruleset, { counters: true })) } : fail(`node ${node} runs no iptables kube-proxy`);
+    },
   };
   return {
     mode: 'NSX (--proxy-mode openflow)',
@@ -68,12 +79,13 @@ export function nsxViewNetwork(lab: NsxLab): ViewNetwork {
       const v = views[view];
       if (v === undefined) return undefined;
       if (br === undefined) return fail(`node ${node} has no br-int`);
-      return v(br, now);
+      return v(br, now, node);
     },
     trace: (from, frame) => lab.trace(from, frame),
     scheduler: lab.fabric.scheduler,
     nextHopMac(ep, hop) {
-      const ls = ep.kind === 'client' ? lab.external.ls : ep.kind === 'node' ? lab.mgmt.ls : lab.namespace(ep.namespace ?? '')?.ls;
+      if (ep.kind === 'node') return lab.node(ep.name)?.router.iface('host')?.mac;
+      const ls = ep.kind === 'client' ? lab.external.ls : lab.namespace(ep.namespace ?? '')?.ls;
       return ls?.binding(hop)?.mac;
     },
   };

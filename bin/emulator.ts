@@ -9,9 +9,16 @@
 // swallows everything else, so a packet for an address nobody owns (172.25.9.9, 8.8.8.8)
 // leaves the lab and is never answered, as in the article's lab: clients time out
 // (`curl --max-time 2` exits 28) instead of getting ICMP net unreachable from the Tier-0.
+//
+// Every node also runs kube-proxy in iptables mode on its management NIC, as the article's
+// nodes do ("Iptables rules for this service are implemented on K8S nodes"): each node's
+// router between ens160 and its own stack runs an IptRuleset (`rulesets`) that the node's
+// kube-proxy (bin/kube-proxies.ts, started by bin/lab.ts) reloads; NodePorts on
+// 10.190.5.x are DNATed to pod IPs there and masqueraded to the node IP.
 import { parseIPv4, realClock, silentLogger, unwrap, type Clock, type Logger } from '../src/core/index.js';
 import { NsxLab, SimpleHost } from '../src/dataplane/fabric/index.js';
 import type { HostNic, HostStack } from '../src/dataplane/host/index.js';
+import { IptRuleset } from '../src/dataplane/iptables/index.js';
 import type { AppImage, AppLauncher } from '../src/node/emulated-apps.js';
 import { attachExternalHost, attachNodeNetwork, nodeMac } from '../src/node/emulated-network.js';
 import { EmulatedRuntime } from '../src/node/emulated-runtime.js';
@@ -19,6 +26,7 @@ import { silentDnsApp } from '../src/node/silent-dns-app.js';
 import { BuiltinApps } from '../src/node/builtin-apps.js';
 import { startAdminServer, type AdminServer } from './emulator-admin.js';
 import { EmulatorViews, nsxViewNetwork } from './emulator-views.js';
+import type { NodeRuleset } from './emulator-generic.js';
 
 export const EXTERNAL_CLIENT_IP = '192.168.50.10';
 export const UPSTREAM_IP = '192.168.50.254';
@@ -46,6 +54,8 @@ export interface Emulator {
   readonly nodeStacks: ReadonlyMap<string, { readonly stack: HostStack; readonly nic: HostNic }>;
   readonly client: { readonly stack: HostStack; readonly nic: HostNic };
   readonly upstream: SimpleHost;
+  /** Per node: the iptables ruleset its kube-proxy reloads, run on its management NIC. */
+  readonly rulesets: ReadonlyMap<string, NodeRuleset>;
   readonly views: EmulatorViews;
   /** The PodRuntime for a node's agent. Throws for a node that is not in the lab. */
   runtimeFor(node: string): EmulatedRuntime;
@@ -64,10 +74,13 @@ export function buildEmulator(opts: EmulatorOptions): Emulator {
   const lab = new NsxLab({ clock, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
   const runtimes = new Map<string, EmulatedRuntime>();
   const nodeStacks = new Map<string, { stack: HostStack; nic: HostNic }>();
+  const rulesets = new Map<string, NodeRuleset>();
   for (const n of opts.nodes) {
     unwrap(lab.addNode(n.nodeName, n.internalIP));
     const node = attachNodeNetwork({ lab, node: n.nodeName, clock });
     nodeStacks.set(n.nodeName, node);
+    const ruleset = new IptRuleset();
+    rulesets.set(n.nodeName, { mode: 'iptables', ruleset, nf: unwrap(lab.enableNetfilter(n.nodeName, [ruleset])) });
     runtimes.set(n.nodeName, new EmulatedRuntime({ lab, nodeName: n.nodeName, nodeStack: node.stack, apps, clock, log: log.child(n.nodeName) }));
   }
   const client = attachExternalHost({ lab, name: 'client', ip: EXTERNAL_CLIENT_IP, clock });
@@ -75,7 +88,7 @@ export function buildEmulator(opts: EmulatorOptions): Emulator {
   const upstream = new SimpleHost({ name: 'upstream', mac: nodeMac(upIp), ip: upIp, prefix: lab.external.cidr.prefix, keepInbox: false });
   unwrap(lab.attachHost('external', upstream, { ip: upIp }));
   lab.tier0.addRoute(unwrap(parseIPv4('0.0.0.0')), 0, upIp);
-  const views = new EmulatorViews(nsxViewNetwork(lab), runtimes, nodeStacks, client, clock, `nameserver ${UPSTREAM_IP}\n`);
+  const views = new EmulatorViews(nsxViewNetwork(lab, rulesets), runtimes, nodeStacks, client, clock, `nameserver ${UPSTREAM_IP}\n`);
   return {
     lab,
     clock,
@@ -84,6 +97,7 @@ export function buildEmulator(opts: EmulatorOptions): Emulator {
     nodeStacks,
     client,
     upstream,
+    rulesets,
     views,
     ...runtimeAccess(runtimes),
   };

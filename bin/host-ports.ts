@@ -3,9 +3,9 @@
 // on it is bridged into the emulated network from the external client — so
 // `curl http://127.0.0.1:<port>` on the host takes the same path as the client's curl.
 // Mappings are announced as they open and listed by `svcnet status` (admin view host-ports).
-// In the NSX lab NodePorts get no listener: as the article says, NCP allocates them but
-// nothing uses them — the NSX load balancer sends VIP traffic straight to the pods, and the
-// lab's nodes run no iptables kube-proxy on their management NICs.
+// NodePorts map to the first ready node's IP in both labs: in the NSX lab the nodes run
+// kube-proxy in iptables mode on their management NICs, as in the article (where nothing
+// needs them: the NSX load balancer sends VIP traffic straight to the pods).
 import type { RestClient } from '../src/client/index.js';
 import type { Logger } from '../src/core/index.js';
 import type { HostStack } from '../src/dataplane/host/index.js';
@@ -22,7 +22,7 @@ export function startHostAccess(o: {
   readonly entry: HostStack;
   readonly vipCidrs: readonly string[];
   readonly announce: (line: string) => void;
-  /** false: no NodePort listeners (the NSX lab serves NodePorts nowhere outside the pods' br-int). */
+  /** false: no NodePort listeners (VIPs only). */
   readonly nodePorts: boolean;
   readonly log: Logger;
 }): RunningHostAccess {

@@ -1,10 +1,18 @@
-// kube-proxy in nftables or iptables mode on every node of the kube-proxy lab: each one an
-// API client (Services, EndpointSlices, its Node) that renders kube-proxy's program and
-// reloads it into its node's ruleset, which the node router runs packet by packet.
+// kube-proxy in nftables or iptables mode on every node: each one an API client
+// (Services, EndpointSlices, its Node) that renders kube-proxy's program and reloads it
+// into its node's ruleset, which the node router runs packet by packet. Both labs: the
+// kube-proxy lab's nodes (nftables or iptables), and the NSX lab's management NICs
+// (iptables, clusterCIDR = the pod pool), where it serves the NodePorts.
 import type { RestClient } from '../src/client/index.js';
-import type { Logger } from '../src/core/index.js';
+import type { Clock, Logger } from '../src/core/index.js';
 import { conntrackFlusher, iptablesProgrammer, KubeProxy, nftablesProgrammer } from '../src/proxy/index.js';
-import type { GenericEmulator } from './emulator-generic.js';
+import type { NodeRuleset } from './emulator-generic.js';
+
+/** What the proxies program: a ruleset per node (GenericEmulator and Emulator both fit). */
+export interface NodeRulesets {
+  readonly rulesets: ReadonlyMap<string, NodeRuleset>;
+  readonly clock: Clock;
+}
 
 export interface RunningKubeProxies {
   readonly proxies: ReadonlyMap<string, KubeProxy>;
@@ -12,7 +20,7 @@ export interface RunningKubeProxies {
   stop(): void;
 }
 
-export function startKubeProxies(emu: GenericEmulator, nodes: readonly { readonly nodeName: string; readonly internalIP: string }[], clusterCIDR: string, clientFor: (component: string) => RestClient, log: Logger): RunningKubeProxies {
+export function startKubeProxies(emu: NodeRulesets, nodes: readonly { readonly nodeName: string; readonly internalIP: string }[], clusterCIDR: string, clientFor: (component: string) => RestClient, log: Logger): RunningKubeProxies {
   const proxies = new Map<string, KubeProxy>();
   for (const n of nodes) {
     const rs = emu.rulesets.get(n.nodeName);

@@ -8,7 +8,7 @@ import { loadOrCreateTls } from '../src/apiserver/tls.js';
 import { RestClient, Resources } from '../src/client/index.js';
 import { startControllers } from '../src/controllers/index.js';
 import { createLogger } from '../src/core/index.js';
-import { NodeAgent, routeByNode, type NodeAgentConfig, type PodRuntime } from '../src/node/index.js';
+import { DEFAULT_POD_POOL, NodeAgent, routeByNode, type NodeAgentConfig, type PodRuntime } from '../src/node/index.js';
 import { SqliteStore } from '../src/store/index.js';
 import { startEmulator } from './emulator.js';
 import { clusterDnsApp } from './dns-app.js';
@@ -191,7 +191,20 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       nodeConfig = ({ podCIDR, ...n }) => ({ ...n });
       startProxies = () => {
         opts.progress('starting NSX kube proxies (br-int flows and groups on every node)');
-        return startNsxProxies(emulator.lab, nodes, clientFor, log.child('nsx-kube-proxy'));
+        const nsx = startNsxProxies(emulator.lab, nodes, clientFor, log.child('nsx-kube-proxy'));
+        // As in the article, kube-proxy still runs on every node in iptables mode: NodePorts
+        // on the management NICs (10.190.5.x). --cluster-cidr = NCP's pod pool.
+        opts.progress(`starting kube-proxy (iptables mode, cluster CIDR ${DEFAULT_POD_POOL}) on every node's management NIC`);
+        const kube = startKubeProxies(emulator, nodes, DEFAULT_POD_POOL, clientFor, log.child('kube-proxy'));
+        return {
+          ready: async () => {
+            await Promise.all([nsx.ready(), kube.ready()]);
+          },
+          stop: () => {
+            kube.stop();
+            nsx.stop();
+          },
+        };
       };
       startLoadBalancer = () => {
         opts.progress('starting the NSX load balancer (lb-k8s-testcluster1-cyjfb on its own Tier-1 on the edge, uplink 100.64.208.9)');
@@ -244,7 +257,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
 
     // Host access: every NodePort and LoadBalancer VIP:port on a 127.0.0.1 port, entering the
     // emulated network from the external client (192.168.50.10), as an outside user would.
-    const hostAccess = startHostAccess({ client: clientFor('host-access'), views, entry: entryStack, vipCidrs: [LAB.lbPool], nodePorts: mode !== 'openflow', announce: opts.progress, log: log.child('host-access') });
+    const hostAccess = startHostAccess({ client: clientFor('host-access'), views, entry: entryStack, vipCidrs: [LAB.lbPool], nodePorts: true, announce: opts.progress, log: log.child('host-access') });
     cleanups.push(() => hostAccess.stop());
 
     if (opts.bgp !== undefined) {

@@ -131,7 +131,12 @@ export function nsxPodNetwork(lab: NsxLab, node: string, clock: Clock, random?: 
   };
 }
 
-/** The node's own stack: `ens160` on the management segment, default route via its Tier-1. */
+/**
+ * The node's own stack: `ens160` with the node IP, linked to its node router (which puts
+ * the node IP on the management segment with this NIC's MAC and runs the node's
+ * netfilter: kube-proxy's NodePorts); default route via the management Tier-1 (the
+ * router's host link answers ARP for it).
+ */
 export function attachNodeNetwork(o: { readonly lab: NsxLab; readonly node: string; readonly clock: Clock; readonly random?: () => number }): { stack: HostStack; nic: HostNic } {
   const n = o.lab.node(o.node);
   if (n === undefined) throw new Error(`node ${o.node} is not in the lab`);

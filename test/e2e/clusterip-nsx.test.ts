@@ -157,4 +157,29 @@ describe('ClusterIP on the emulated NSX fabric, as in the article', { timeout: 3
     assert.match(node1, new RegExp(`priority=100,ct_state=-new\\+trk,ip,nw_dst=${v} actions=ct\\(table=2,zone=65312,nat\\)$`, 'm'));
     assert.match(node1, new RegExp(`priority=100,ct_state=\\+new\\+trk,tcp,nw_dst=${v},tp_dst=80 actions=group:\\d+$`, 'm'));
   });
+
+  // Last: it changes the Service's type. "a NodePort will still be configured for this
+  // service as part of K8S workflow, (Iptables rules for this service are implemented on
+  // K8S nodes)": kube-proxy in iptables mode on every node's management NIC.
+  test('NodePort: served on the node IPs by the iptables kube-proxy on the management NICs', async () => {
+    ok(['patch', 'service', 'nsxtestservice', '-n', NS, '--type=merge', '-p', '{"spec":{"type":"NodePort"}}']);
+    const nodePort = ok(['get', 'service', 'nsxtestservice', '-n', NS, '-o', 'jsonpath={.spec.ports[0].nodePort}']).trim();
+    assert.match(nodePort, /^3\d{4}$/);
+    const rule = new RegExp(`^\\[(\\d+):\\d+\\] -A KUBE-NODEPORTS .*--dport ${nodePort} -j KUBE-EXT-\\S+$`, 'm');
+    await eventually('the NodePort rule in k8s-node1\'s iptables-save', () => {
+      const r = lab.svcnet(['iptables-save', 'k8s-node1']);
+      return rule.test(r.stdout) || `${r.stderr}${r.stdout}`;
+    });
+    const served = new RegExp(`Hello, this web-page is served by: (${apps.map((p) => esc(p.name)).join('|')})`);
+    for (const nodeIp of ['10.190.5.11', '10.190.5.12']) {
+      const r = lab.svcnet(['exec', 'client', '--', 'curl', '-s', '--max-time', '5', `http://${nodeIp}:${nodePort}`]);
+      assert.equal(r.code, 0, `curl ${nodeIp}:${nodePort}: ${r.stderr}${r.stdout}`);
+      assert.match(r.stdout, served);
+    }
+    const save = lab.svcnet(['iptables-save', 'k8s-node1']);
+    assert.equal(save.code, 0, save.stderr);
+    const hits = rule.exec(save.stdout);
+    assert.ok(hits !== null && Number(hits[1]) >= 1, `the NodePort rule counted the curl:\n${save.stdout}`);
+    for (const p of apps) assert.match(save.stdout, new RegExp(`-j DNAT --to-destination ${esc(p.ip)}:80`));
+  });
 });

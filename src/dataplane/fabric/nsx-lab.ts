@@ -6,6 +6,10 @@
 // segment 10.190.5.0/24 behind T1-K8S-Node-Management; an external segment
 // 192.168.50.0/24 (emulator-only addresses) on the Tier-0's uplink.
 //
+// Each node's own IP stack sits behind its node router (./nsx-node-router.ts): ens160 owns
+// the node IP on the management segment, `host` links the stack; enableNetfilter() runs
+// the node's iptables/nftables program there (kube-proxy's NodePorts on 10.190.5.x).
+//
 // VLAN rule: every pod attachment gets its own tag on its node's br-int (lowest free from
 // 1; 4094 is nsx_agent_outer's), freed when the pod detaches. On the hypervisor side the
 // tag selects the pod's logical port on its namespace switch, so pods never talk to each
@@ -15,9 +19,12 @@ import { formatCidr, parseCidr, maskV4, type Cidr4 } from '../../core/cidr.js';
 import { formatIPv4, parseIPv4, type IPv4 } from '../../core/ip.js';
 import { err, ok, type Result } from '../../core/result.js';
 import type { NetDevice } from '../netdev.js';
+import type { NetfilterRuleset } from '../nftables/nf-types.js';
 import { Fabric, type TraceOptions } from './fabric.js';
+import type { EnableNetfilterOptions, NodeNetfilter } from './generic-lab.js';
 import { LogicalSwitch } from './logical-switch.js';
 import { nsxBaseFlows } from './nsx-base-flows.js';
+import { addMgmtInterface, enableRouterNetfilter, newNodeRouter, NODE_ROUTER_IFACES, refreshLocalAddresses } from './nsx-node-router.js';
 import { OvsBridge, type BridgeError, type BridgePort } from './ovs-bridge.js';
 import { Router } from './router.js';
 import type { Drive, Link } from './scheduler.js';
@@ -72,6 +79,11 @@ export interface NsxNode {
   readonly uplink: BridgePort;
   /** pod name -> its node-local VLAN tag. */
   readonly vlans: ReadonlyMap<string, number>;
+  /**
+   * The node's kernel between its management NIC and its own stack: `host` (the stack's
+   * link) from addNode, `ens160` (the node IP on the management segment) from attachNodeStack.
+   */
+  readonly router: Router;
 }
 
 export interface NsxNamespace {
@@ -115,6 +127,7 @@ export interface PodAttachment {
 
 interface NodeState extends NsxNode {
   readonly vlans: Map<string, number>;
+  netfilter: NodeNetfilter | undefined;
 }
 
 interface PodState {
@@ -153,6 +166,8 @@ export class NsxLab {
   private readonly pods = new Map<string, PodState>();
   private readonly serviceRouters = new Map<string, Router>();
   private nextMac = 0x025056560001;
+  /** Node routers' host-link MACs: a range of their own, so adding nodes shifts no other MAC. */
+  private nextHostMac = 0x025056570001;
   private nextLink = 0;
   private autoLinks = 0;
 
@@ -205,7 +220,8 @@ export class NsxLab {
     }
     const trunk = new VlanTrunk(`${name}/nvds`);
     this.fabric.connect(`${name}/ens192`, uplink.value.device, trunk.trunk);
-    const node: NodeState = { name, mgmtIp: ip.value, bridge, trunk, uplink: uplink.value, vlans: new Map() };
+    const router = newNodeRouter(name, this.nextHostMac++, this.clock, this.opts.arpTimeoutMs);
+    const node: NodeState = { name, mgmtIp: ip.value, bridge, trunk, uplink: uplink.value, vlans: new Map(), router, netfilter: undefined };
     this.nodes.set(name, node);
     return ok(node);
   }
@@ -218,11 +234,41 @@ export class NsxLab {
     return this.nodes.get(name)?.bridge;
   }
 
-  /** Links a node's own IP stack (its management NIC) to the management segment. */
+  /**
+   * Links a node's own IP stack (its management NIC) to its node router's `host` link and
+   * puts the router's ens160 on the management segment: the node IP, with the NIC's MAC
+   * (the segment's ARP binding), default route via the segment's gateway. Links:
+   * `<node>/host` and `ls-k8s-node-management/<node>`.
+   */
   attachNodeStack(node: string, device: NetDevice): Result<Link, LabError> {
     const n = this.nodes.get(node);
     if (n === undefined) return err({ code: 'unknown-node', node });
-    return this.attachHost('management', device, { ip: n.mgmtIp });
+    const r = n.router;
+    const host = r.iface(NODE_ROUTER_IFACES.host)?.port;
+    if (host === undefined || host.connected || r.iface(NODE_ROUTER_IFACES.mgmt) !== undefined || this.fabric.scheduler.linkOf(device) !== undefined) {
+      return err({ code: 'already-connected', device: device.name });
+    }
+    const ls = this.mgmt.ls;
+    const port = addMgmtInterface(r, { mac: device.mac, ip: n.mgmtIp, prefix: this.mgmt.cidr.prefix, gateway: this.mgmt.gateway });
+    const lsPort = ls.addPort(node);
+    ls.bindIp(n.mgmtIp, device.mac);
+    ls.bindMac(device.mac, node);
+    this.fabric.connect(`${ls.name}/${node}`, lsPort, port);
+    if (n.netfilter !== undefined) refreshLocalAddresses(r, n.netfilter);
+    return ok(this.fabric.connect(`${node}/host`, device, host));
+  }
+
+  /**
+   * Runs `rulesets` (iptables and/or nftables, the caller's, reloaded in place) on the
+   * node router's packets with a fresh Conntrack and NetfilterRunner: local addresses =
+   * the node IP, masquerade = the out interface's address (ens160 -> the node IP).
+   * Replaces any earlier program. No bridge netfilter: pods are on br-int, not here.
+   */
+  enableNetfilter(node: string, rulesets: readonly NetfilterRuleset[], opts: EnableNetfilterOptions = {}): Result<NodeNetfilter, LabError> {
+    const n = this.nodes.get(node);
+    if (n === undefined) return err({ code: 'unknown-node', node });
+    n.netfilter = enableRouterNetfilter(n.router, rulesets, opts);
+    return ok(n.netfilter);
   }
 
   // ---- namespaces -----------------------------------------------------------------------
