@@ -33,6 +33,9 @@ export function startKubeProxies(emu: NodeRulesets, nodes: readonly { readonly n
       clusterCIDR,
       programmer: rs.mode === 'nftables' ? nftablesProgrammer(rs.ruleset, () => emu.clock.now()) : iptablesProgrammer(rs.ruleset),
       flushConntrack: conntrackFlusher(rs.nf.conntrack),
+      // `counter` on the dispatch, DNAT and reject rules, so `svcnet nft list ruleset` shows
+      // traffic (upstream's rules carry none; iptables counts every rule anyway).
+      counters: true,
       log: log.child(n.nodeName),
     });
     proxy.start();
