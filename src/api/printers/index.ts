@@ -6,6 +6,7 @@ export {
   type PrintContext,
   type PrintedRow,
   type ResourcePrinter,
+  type StagedRow,
   type Table,
   type TableCell,
   type TableColumnDefinition,
@@ -18,3 +19,4 @@ export { serviceExternalIP, servicePorts } from './service-printer.js';
 export { formatEndpoints } from './endpoints-printers.js';
 export { nodeRoles, nodeStatus } from './node-printer.js';
 export { loadBalancerIPPoolPrinter } from './lb-pool-printer.js';
+export { projectFields, type FieldProjection } from './field-projection.js';

@@ -6,8 +6,9 @@
 // and finally Terminating / Unknown while a deletion is pending.
 import type { Container, ContainerStatus, KubeObject, Pod, PodCondition } from '../types/index.js';
 import { DOC } from './column-docs.js';
+import type { FieldProjection } from './field-projection.js';
 import { humanDuration, parseTimestamp, translateTimestampSince } from './human-duration.js';
-import { AGE_COLUMN, NAME_COLUMN, column, type PrintContext, type PrintedRow, type ResourcePrinter, type TableRowCondition } from './table.js';
+import { AGE_COLUMN, NAME_COLUMN, column, type PrintContext, type PrintedRow, type ResourcePrinter, type TableCell, type TableRowCondition } from './table.js';
 
 const COLUMNS = [
   NAME_COLUMN,
@@ -43,7 +44,31 @@ function laterFinish(latest: number | undefined, s: ContainerStatus): number | u
   return latest === undefined || latest < t ? t : latest;
 }
 
+/** What a pod row is before the clock is read: AGE and RESTARTS are filled in by finishPod. */
+interface PreparedPod {
+  /** Every cell; RESTARTS and AGE are placeholders. */
+  readonly cells: readonly TableCell[];
+  readonly conditions: readonly TableRowCondition[] | undefined;
+  readonly created: string | undefined;
+  readonly restarts: number;
+  readonly lastRestart: number | undefined;
+}
+
+function finishPod(prepared: unknown, ctx: PrintContext): PrintedRow {
+  const p = prepared as PreparedPod;
+  let restartsCell = String(p.restarts);
+  if (p.restarts !== 0 && p.lastRestart !== undefined) restartsCell = `${p.restarts} (${humanDuration(ctx.nowMs - p.lastRestart)} ago)`;
+  const cells = p.cells.slice();
+  cells[3] = restartsCell;
+  cells[4] = translateTimestampSince(p.created, ctx.nowMs);
+  return p.conditions === undefined ? { cells } : { cells, conditions: p.conditions };
+}
+
 export function printPod(obj: KubeObject, ctx: PrintContext): PrintedRow {
+  return finishPod(preparePod(obj), ctx);
+}
+
+function preparePod(obj: KubeObject): PreparedPod {
   const pod = obj as Pod;
   const spec = pod.spec;
   const status = pod.status ?? {};
@@ -129,9 +154,6 @@ export function printPod(obj: KubeObject, ctx: PrintContext): PrintedRow {
   if (deleting && status.reason === NODE_UNREACHABLE_REASON) reason = 'Unknown';
   else if (deleting && !isTerminalPhase(phase)) reason = 'Terminating';
 
-  let restartsCell = String(restarts);
-  if (restarts !== 0 && lastRestart !== undefined) restartsCell = `${restarts} (${humanDuration(ctx.nowMs - lastRestart)} ago)`;
-
   const podIP = status.podIPs?.[0]?.ip || status.podIP || '<none>';
   const nodeName = spec?.nodeName || '<none>';
   const nominated = status.nominatedNodeName || '<none>';
@@ -142,18 +164,34 @@ export function printPod(obj: KubeObject, ctx: PrintContext): PrintedRow {
     readinessGates = `${trueCount}/${gates.length}`;
   }
 
-  const cells = [
-    pod.metadata.name ?? '',
-    `${readyContainers}/${totalContainers}`,
-    reason,
-    restartsCell,
-    translateTimestampSince(pod.metadata.creationTimestamp, ctx.nowMs),
-    podIP,
-    nodeName,
-    nominated,
-    readinessGates,
-  ];
-  return conditions === undefined ? { cells } : { cells, conditions };
+  const cells = [pod.metadata.name ?? '', `${readyContainers}/${totalContainers}`, reason, '', '', podIP, nodeName, nominated, readinessGates];
+  return { cells, conditions, created: pod.metadata.creationTimestamp ?? undefined, restarts, lastRestart };
 }
 
-export const podPrinter: ResourcePrinter = { columns: COLUMNS, row: printPod };
+const TERMINATED = { exitCode: true, signal: true, reason: true, finishedAt: true } as const;
+const CONTAINER_STATUS = {
+  name: true,
+  restartCount: true,
+  started: true,
+  ready: true,
+  state: { waiting: { reason: true }, terminated: TERMINATED, running: {} },
+  lastState: { terminated: TERMINATED },
+} as const;
+
+/** What printPod reads: a pod's spec and status are mostly containers it never looks into. */
+const POD_FIELDS = {
+  metadata: { name: true, creationTimestamp: true, deletionTimestamp: true },
+  spec: { containers: {}, initContainers: { name: true, restartPolicy: true }, nodeName: true, readinessGates: { conditionType: true } },
+  status: {
+    phase: true,
+    reason: true,
+    conditions: { type: true, status: true, reason: true },
+    initContainerStatuses: CONTAINER_STATUS,
+    containerStatuses: CONTAINER_STATUS,
+    podIP: true,
+    podIPs: { ip: true },
+    nominatedNodeName: true,
+  },
+} satisfies FieldProjection;
+
+export const podPrinter: ResourcePrinter = { columns: COLUMNS, row: printPod, fields: POD_FIELDS, staged: { prepare: preparePod, finish: finishPod } };

@@ -3,6 +3,7 @@
 import { err, ok, type Result } from '../../core/index.js';
 import type { KubeObject, ListMeta, ObjectMeta } from '../types/index.js';
 import { DOC } from './column-docs.js';
+import type { FieldProjection } from './field-projection.js';
 
 /** Every field is serialized, even empty ones (no omitempty upstream). */
 export interface TableColumnDefinition {
@@ -66,6 +67,22 @@ export interface PrintedRow {
 export interface ResourcePrinter {
   readonly columns: readonly TableColumnDefinition[];
   row(obj: KubeObject, ctx: PrintContext): PrintedRow;
+  /**
+   * Every field `row` reads (absent: it may read anything). `row(projectFields(obj, fields))`
+   * must equal `row(obj)`: the API server prints big lists from projected stored JSON.
+   */
+  readonly fields?: FieldProjection;
+  /**
+   * `row` in two stages, so a server can keep stage one per object version:
+   * `finish(prepare(obj), ctx)` must equal `row(obj, ctx)`, and only `finish` may depend on
+   * the clock. `prepare`'s result is kept and shared: finish must not modify it.
+   */
+  readonly staged?: StagedRow;
+}
+
+export interface StagedRow {
+  prepare(obj: KubeObject): unknown;
+  finish(prepared: unknown, ctx: PrintContext): PrintedRow;
 }
 
 export function column(name: string, type: string, description: string, extra: { priority?: number; format?: string } = {}): TableColumnDefinition {
