@@ -17,7 +17,7 @@ import { CT_DNAT, CT_EST, CT_INV, CT_NEW, CT_REL, CT_RPL, CT_SNAT, CT_TRK, IP_PR
 import { DeadlineHeap } from './deadline-heap.js';
 import { EntryStore, ST_ASSURED, ST_DNAT, ST_SEEN_REPLY, ST_SNAT } from './entry-store.js';
 import { entryView, type CtEntryView } from './entry-view.js';
-import { chooseNat, translateRelated } from './nat.js';
+import { chooseNat, translateRelated, type NatChoice } from './nat.js';
 import { TCP_IDX_RST, TCP_IDX_SYN, TCP_IGNORE, TCP_INVALID, tcpFlagsValid, tcpIndex, TcpState, tcpTransition } from './tcp-state.js';
 import { DEFAULT_TIMEOUTS, tcpTimeoutTable, type CtTimeouts } from './timeouts.js';
 import { invertIcmpType, invertPorts, isIcmpErrorType, isIcmpRequestType, portsOf, tupleOf, zpOf } from './tuple-codec.js';
@@ -80,6 +80,8 @@ export class Conntrack {
   private readonly icmpMs: number;
   private readonly genericMs: number;
   private nextId = 1;
+  /** chooseNat's answer, reused across commits. */
+  private readonly natScratch: NatChoice = { rSrc: 0, rDst: 0, rPorts: 0, snat: false, dnat: false };
   private counters = { committed: 0, removed: 0, expired: 0, invalid: 0, insertFailed: 0 };
 
   constructor(opts: ConntrackOptions = {}) {
@@ -256,9 +258,11 @@ export class Conntrack {
     let natStatus = 0;
     const spec = req.nat?.spec;
     if (spec !== undefined) {
-      const c = chooseNat(this.table, zp, proto, src, dst, ports, spec);
-      if (c === undefined) return this.refuse(zone);
-      ({ rSrc, rDst, rPorts } = c);
+      const c = this.natScratch;
+      if (!chooseNat(this.table, zp, proto, src, dst, ports, spec, c)) return this.refuse(zone);
+      rSrc = c.rSrc;
+      rDst = c.rDst;
+      rPorts = c.rPorts;
       natStatus = (c.snat ? ST_SNAT : 0) | (c.dnat ? ST_DNAT : 0);
     } else if (this.table.get(rSrc, rDst, rPorts, zp) >= 0) return this.refuse(zone);
     if (this.store.live >= this.maxEntries) {

@@ -18,18 +18,24 @@ import { invertIcmpType } from './tuple-codec.js';
 import type { CtQuotedTuple, CtTuple, NatSpec } from './types.js';
 import type { TupleTable } from './tuple-table.js';
 
+/** Filled by chooseNat. Mutable and reused by the caller: a commit allocates nothing here. */
 export interface NatChoice {
-  readonly rSrc: number;
-  readonly rDst: number;
-  readonly rPorts: number;
+  rSrc: number;
+  rDst: number;
+  rPorts: number;
   /** ST_SNAT / ST_DNAT bits the entry gets. */
-  readonly snat: boolean;
-  readonly dnat: boolean;
+  snat: boolean;
+  dnat: boolean;
 }
 
 /** Bounds the search when a huge address range is given. */
 const MAX_ADDRESSES = 65536;
 
+// No closures below on purpose: the test/bench loader (tsx, esbuild keepNames) wraps
+// every arrow function in a name-setting defineProperty call, so a closure created per
+// commit cost more than the search itself.
+
+/** Chooses the reply tuple into `out`; false when no tuple is free. */
 export function chooseNat(
   table: TupleTable,
   zp: number,
@@ -38,8 +44,8 @@ export function chooseNat(
   oDst: number,
   oPorts: number,
   spec: NatSpec,
-): NatChoice | undefined {
-  const free = (s: number, d: number, p: number) => table.get(s, d, p, zp) < 0;
+  out: NatChoice,
+): boolean {
   const icmp = proto === IP_PROTO_ICMP;
   const sp = oPorts >>> 16;
   const lo = oPorts & 0xffff;
@@ -53,53 +59,66 @@ export function chooseNat(
       if (portsSpecified) {
         for (let p = spec.portMin; p <= spec.portMax; p++) {
           const rp = ((p << 16) | sp) >>> 0;
-          if (free(a, oSrc, rp)) return { rSrc: a, rDst: oSrc, rPorts: rp, snat: false, dnat: true };
+          if (table.get(a, oSrc, rp, zp) < 0) return set(out, a, oSrc, rp, false, true);
         }
       } else {
         const rp = icmp ? ((sp << 16) | replyType) >>> 0 : ((lo << 16) | sp) >>> 0;
-        if (free(a, oSrc, rp)) return { rSrc: a, rDst: oSrc, rPorts: rp, snat: false, dnat: true };
+        if (table.get(a, oSrc, rp, zp) < 0) return set(out, a, oSrc, rp, false, true);
       }
     }
     // Implicit source-port remap for the first destination.
-    const rPort = portsSpecified ? spec.portMin : icmp ? 0 : lo;
-    const [clo, chi] = icmp ? [0, 65535] : portClass(sp);
-    const p = scanPort(sp, clo, chi, (np) => free(aMin, oSrc, icmp ? ((np << 16) | replyType) >>> 0 : ((rPort << 16) | np) >>> 0));
-    if (p === undefined) return undefined;
-    const rp = icmp ? ((p << 16) | replyType) >>> 0 : ((rPort << 16) | p) >>> 0;
-    return { rSrc: aMin, rDst: oSrc, rPorts: rp, snat: true, dnat: true };
+    const fixed = icmp ? replyType : portsSpecified ? spec.portMin : lo;
+    const p = scanPort(table, zp, aMin, oSrc, sp, icmp ? 0 : classLo(sp), icmp ? 65535 : classHi(sp), icmp, fixed);
+    if (p < 0) return false;
+    return set(out, aMin, oSrc, replyPorts(icmp, fixed, p), true, true);
   }
 
   // Source NAT: the reply comes from the original destination back to the new source.
-  const [plo, phi] = icmp ? [0, 65535] : portsSpecified ? [spec.portMin, spec.portMax] : portClass(sp);
+  const plo = icmp ? 0 : portsSpecified ? spec.portMin : classLo(sp);
+  const phi = icmp ? 65535 : portsSpecified ? spec.portMax : classHi(sp);
+  const fixed = icmp ? replyType : lo;
   for (let a = aMin; a <= aMax; a++) {
-    const p = scanPort(sp, plo, phi, (np) =>
-      free(oDst, a, icmp ? ((np << 16) | replyType) >>> 0 : ((lo << 16) | np) >>> 0),
-    );
-    if (p !== undefined) {
-      const rp = icmp ? ((p << 16) | replyType) >>> 0 : ((lo << 16) | p) >>> 0;
-      return { rSrc: oDst, rDst: a, rPorts: rp, snat: true, dnat: false };
-    }
+    const p = scanPort(table, zp, oDst, a, sp, plo, phi, icmp, fixed);
+    if (p >= 0) return set(out, oDst, a, replyPorts(icmp, fixed, p), true, false);
   }
-  return undefined;
+  return false;
+}
+
+function set(out: NatChoice, rSrc: number, rDst: number, rPorts: number, snat: boolean, dnat: boolean): true {
+  out.rSrc = rSrc;
+  out.rDst = rDst;
+  out.rPorts = rPorts;
+  out.snat = snat;
+  out.dnat = dnat;
+  return true;
+}
+
+/** Reply-tuple ports word with `np` as the remapped port (ICMP: id, with the reply type kept). */
+function replyPorts(icmp: boolean, fixed: number, np: number): number {
+  return icmp ? ((np << 16) | fixed) >>> 0 : ((fixed << 16) | np) >>> 0;
 }
 
 /** Linux's source-port class when no range is given (nf_nat_l4proto_unique_tuple). */
-function portClass(port: number): readonly [number, number] {
-  if (port < 512) return [1, 511];
-  if (port < 1024) return [600, 1023];
-  return [1024, 65535];
+function classLo(port: number): number {
+  return port < 512 ? 1 : port < 1024 ? 600 : 1024;
 }
 
-/** The first port (or ICMP id) in lo..hi accepted by `ok`: `orig` itself when in range, then upwards, wrapping. */
-function scanPort(orig: number, lo: number, hi: number, ok: (p: number) => boolean): number | undefined {
+function classHi(port: number): number {
+  return port < 512 ? 511 : port < 1024 ? 1023 : 65535;
+}
+
+/**
+ * The first port (or ICMP id) in lo..hi whose reply tuple (rSrc, rDst, replyPorts) is
+ * free: `orig` itself when in range, then upwards, wrapping. -1 when none is.
+ */
+function scanPort(table: TupleTable, zp: number, rSrc: number, rDst: number, orig: number, lo: number, hi: number, icmp: boolean, fixed: number): number {
   const size = hi - lo + 1;
-  const inRange = orig >= lo && orig <= hi;
-  const start = inRange ? orig : lo;
+  const start = orig >= lo && orig <= hi ? orig : lo;
   for (let i = 0; i < size; i++) {
     const p = lo + ((start - lo + i) % size);
-    if (ok(p)) return p;
+    if (table.get(rSrc, rDst, replyPorts(icmp, fixed, p), zp) < 0) return p;
   }
-  return undefined;
+  return -1;
 }
 
 /**

@@ -1,23 +1,27 @@
 // An open-addressing hash table from a 4-word key (src, dst, ports, zone|proto) to a
-// non-negative int, stored in typed arrays: no per-entry objects and no allocation per
-// lookup. Linear probing with backward-shift deletion (no tombstones), load <= 1/2.
+// non-negative int, stored in one typed array: no per-entry objects and no allocation
+// per lookup. Linear probing with backward-shift deletion (no tombstones), load <= 1/2.
 //
 // Why not Map<string, ...>: building a key string costs an allocation per packet and
 // ~60 bytes per key; here a key costs 20 bytes / load factor.
+//
+// Layout: 5 words per bucket, [value + 1, a, b, c, d], value + 1 = 0 meaning empty.
+// Keeping the value next to its key makes a probe touch one cache line (sometimes two)
+// instead of one in a value array plus one in a key array; a connection's first packet
+// probes a cold bucket several times (lookup, NAT choice, two inserts), so the misses
+// were most of its cost. Zero meaning empty also spares filling a new table.
 
-const EMPTY = -1;
+const W = 5;
 
 export class TupleTable {
-  private keys: Uint32Array;
-  private vals: Int32Array;
+  private t: Uint32Array;
   private mask: number;
   private count = 0;
 
   constructor(initialCapacity = 1024) {
     let cap = 16;
     while (cap < initialCapacity * 2) cap *= 2;
-    this.keys = new Uint32Array(cap * 4);
-    this.vals = new Int32Array(cap).fill(EMPTY);
+    this.t = new Uint32Array(cap * W);
     this.mask = cap - 1;
   }
 
@@ -25,9 +29,9 @@ export class TupleTable {
     return this.count;
   }
 
-  /** Bytes held by the table's arrays. */
+  /** Bytes held by the table's array. */
   get byteLength(): number {
-    return this.keys.byteLength + this.vals.byteLength;
+    return this.t.byteLength;
   }
 
   /** The value stored for the key, or -1. */
@@ -36,22 +40,21 @@ export class TupleTable {
     b >>>= 0;
     c >>>= 0;
     d >>>= 0;
-    const keys = this.keys;
-    const vals = this.vals;
+    const t = this.t;
     const mask = this.mask;
     let i = hash4(a, b, c, d) & mask;
     for (;;) {
-      const v = vals[i]!;
-      if (v === EMPTY) return EMPTY;
-      const k = i << 2;
-      if (keys[k] === a && keys[k + 1] === b && keys[k + 2] === c && keys[k + 3] === d) return v;
+      const k = i * W;
+      const v = t[k]!;
+      if (v === 0) return -1;
+      if (t[k + 1] === a && t[k + 2] === b && t[k + 3] === c && t[k + 4] === d) return v - 1;
       i = (i + 1) & mask;
     }
   }
 
-  /** Inserts or overwrites. `value` must be >= 0. */
+  /** Inserts or overwrites. `value` must be >= 0 (and < 2^32 - 1). */
   set(a: number, b: number, c: number, d: number, value: number): void {
-    if ((this.count + 1) * 2 > this.vals.length) this.grow();
+    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
     this.insert(a, b, c, d, value);
   }
 
@@ -60,36 +63,35 @@ export class TupleTable {
     b >>>= 0;
     c >>>= 0;
     d >>>= 0;
-    const keys = this.keys;
-    const vals = this.vals;
+    const t = this.t;
     const mask = this.mask;
     let i = hash4(a, b, c, d) & mask;
     for (;;) {
-      if (vals[i] === EMPTY) return false;
-      const k = i << 2;
-      if (keys[k] === a && keys[k + 1] === b && keys[k + 2] === c && keys[k + 3] === d) break;
+      const k = i * W;
+      if (t[k] === 0) return false;
+      if (t[k + 1] === a && t[k + 2] === b && t[k + 3] === c && t[k + 4] === d) break;
       i = (i + 1) & mask;
     }
     // Backward-shift: move later members of the probe run into the hole when their
-    // home slot does not lie cyclically in (hole, j].
+    // home bucket does not lie cyclically in (hole, j].
     let hole = i;
     let j = i;
     for (;;) {
       j = (j + 1) & mask;
-      if (vals[j] === EMPTY) break;
-      const kj = j << 2;
-      const home = hash4(keys[kj]!, keys[kj + 1]!, keys[kj + 2]!, keys[kj + 3]!) & mask;
+      const kj = j * W;
+      if (t[kj] === 0) break;
+      const home = hash4(t[kj + 1]!, t[kj + 2]!, t[kj + 3]!, t[kj + 4]!) & mask;
       const inRange = hole <= j ? home > hole && home <= j : home > hole || home <= j;
       if (inRange) continue;
-      const kh = hole << 2;
-      keys[kh] = keys[kj]!;
-      keys[kh + 1] = keys[kj + 1]!;
-      keys[kh + 2] = keys[kj + 2]!;
-      keys[kh + 3] = keys[kj + 3]!;
-      vals[hole] = vals[j]!;
+      const kh = hole * W;
+      t[kh] = t[kj]!;
+      t[kh + 1] = t[kj + 1]!;
+      t[kh + 2] = t[kj + 2]!;
+      t[kh + 3] = t[kj + 3]!;
+      t[kh + 4] = t[kj + 4]!;
       hole = j;
     }
-    vals[hole] = EMPTY;
+    t[hole * W] = 0;
     this.count--;
     return true;
   }
@@ -99,23 +101,22 @@ export class TupleTable {
     b >>>= 0;
     c >>>= 0;
     d >>>= 0;
-    const keys = this.keys;
-    const vals = this.vals;
+    const t = this.t;
     const mask = this.mask;
     let i = hash4(a, b, c, d) & mask;
     for (;;) {
-      const k = i << 2;
-      if (vals[i] === EMPTY) {
-        keys[k] = a;
-        keys[k + 1] = b;
-        keys[k + 2] = c;
-        keys[k + 3] = d;
-        vals[i] = value;
+      const k = i * W;
+      if (t[k] === 0) {
+        t[k] = value + 1;
+        t[k + 1] = a;
+        t[k + 2] = b;
+        t[k + 3] = c;
+        t[k + 4] = d;
         this.count++;
         return;
       }
-      if (keys[k] === a && keys[k + 1] === b && keys[k + 2] === c && keys[k + 3] === d) {
-        vals[i] = value;
+      if (t[k + 1] === a && t[k + 2] === b && t[k + 3] === c && t[k + 4] === d) {
+        t[k] = value + 1;
         return;
       }
       i = (i + 1) & mask;
@@ -123,18 +124,15 @@ export class TupleTable {
   }
 
   private grow(): void {
-    const oldKeys = this.keys;
-    const oldVals = this.vals;
-    const cap = oldVals.length * 2;
-    this.keys = new Uint32Array(cap * 4);
-    this.vals = new Int32Array(cap).fill(EMPTY);
+    const old = this.t;
+    const cap = (this.mask + 1) * 2;
+    this.t = new Uint32Array(cap * W);
     this.mask = cap - 1;
     this.count = 0;
-    for (let i = 0; i < oldVals.length; i++) {
-      const v = oldVals[i]!;
-      if (v === EMPTY) continue;
-      const k = i << 2;
-      this.insert(oldKeys[k]!, oldKeys[k + 1]!, oldKeys[k + 2]!, oldKeys[k + 3]!, v);
+    for (let k = 0; k < old.length; k += W) {
+      const v = old[k]!;
+      if (v === 0) continue;
+      this.insert(old[k + 1]!, old[k + 2]!, old[k + 3]!, old[k + 4]!, v - 1);
     }
   }
 }

@@ -21,9 +21,9 @@ export interface CtRequest {
    * NAT: undefined = none; { spec: undefined } = "nat" without arguments (apply the
    * existing connection's translation, as `ct(nat)` does); { spec } = set up NAT on commit.
    */
-  readonly nat?: { readonly spec?: NatSpec };
+  readonly nat?: { readonly spec?: NatSpec } | undefined;
   /** ct_mark to set when committing (exec(set_field:...->ct_mark)). */
-  readonly setMark?: { readonly value: number; readonly mask: number };
+  readonly setMark?: { readonly value: number; readonly mask: number } | undefined;
   readonly now: number;
 }
 

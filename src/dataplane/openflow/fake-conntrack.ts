@@ -40,7 +40,8 @@ export class FakeConntrack {
   process(info: CtPacketInfo, req: CtRequest): CtResult {
     let zone = this.zones.get(req.zone);
     if (zone === undefined) this.zones.set(req.zone, (zone = new Map()));
-    const t = info.tuple;
+    // A copy: entries keep it, and the pipeline reuses info.tuple (ConntrackLike contract).
+    const t: CtTuple = { src: info.tuple.src, dst: info.tuple.dst, proto: info.tuple.proto, srcPort: info.tuple.srcPort, dstPort: info.tuple.dstPort };
     let hit = zone.get(tupleKey(t));
     if (hit === undefined && t.proto === IP_PROTO_TCP && (info.tcpFlags & 0x04 || (info.tcpFlags & 0x12) === 0x12)) {
       return { state: CT_INV | CT_TRK, mark: 0, zone: req.zone };

@@ -6,7 +6,11 @@ import type { NormalSwitch } from './normal-switch.js';
 import type { PortMap } from './port-map.js';
 import type { DropReason, TraceEvent } from './trace.js';
 
-/** The connection tracker as the ct() action needs it (see ../conntrack/types.ts). */
+/**
+ * The connection tracker as the ct() action needs it (see ../conntrack/types.ts).
+ * process() must not keep `info`, its tuple or `req` after returning: the pipeline
+ * refills the same objects for every ct() (copy what you store).
+ */
 export interface ConntrackLike {
   process(info: CtPacketInfo, req: CtRequest): CtResult;
 }

@@ -257,3 +257,24 @@ test('the trail names every table, flow, group bucket and ct step', () => {
   const quiet = br.process(tcp('1.1.1.1', 1, '2.2.2.2', 2), 60, T0);
   assert.equal(quiet.trail.length, 0);
 });
+
+test('trace keeps each ct() tuple as it was (the pipeline reuses its conntrack request objects)', () => {
+  const { br } = bridge([
+    'table=0,ip actions=ct(table=1)',
+    'table=1,ip actions=ct(commit,nat(dst=10.0.0.9:8080),table=2)',
+    'table=2,ip actions=ct(zone=7,table=3)',
+    'table=3,ip actions=output:2',
+  ]);
+  const r = br.process(tcp('10.1.1.1', 40000, '10.96.0.10', 80), 60, T0, { trace: true });
+  assert.deepEqual(ports(r), [2]);
+  const before = r.trail.flatMap((e) => (e.kind === 'ct' ? [[e.tupleBefore.dst, e.tupleBefore.dstPort]] : []));
+  assert.deepEqual(before, [
+    [ip('10.96.0.10'), 80],
+    [ip('10.96.0.10'), 80],
+    [ip('10.0.0.9'), 8080],
+  ]);
+  // The tracker kept its own copy of the original tuple: the reply is un-NATed to the VIP.
+  const reply = br.process(tcp('10.0.0.9', 8080, '10.1.1.1', 40000, 3), 60, T0 + 1);
+  const out = reply.kind === 'forwarded' ? reply.outputs[0]?.key : undefined;
+  assert.deepEqual([out?.nwSrc, out?.tpSrc, out?.nwDst, out?.tpDst], [ip('10.96.0.10'), 80, ip('10.1.1.1'), 40000]);
+});

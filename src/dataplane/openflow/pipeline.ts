@@ -45,7 +45,7 @@ import {
   formatPort,
   type PortMap,
 } from './port-map.js';
-import { applyTranslation, clearCt, ctPacketInfo, ctRequest } from './pipeline-ct.js';
+import { applyTranslation, clearCt, fillPacketInfo, fillRequest, scratchInfo, scratchRequest } from './pipeline-ct.js';
 import {
   MAX_DEPTH,
   MAX_RECIRCULATIONS,
@@ -64,6 +64,10 @@ import type { DropReason, TraceEvent } from './trace.js';
 export * from './pipeline-types.js';
 export { copyFlowKey } from './key-copy.js';
 
+/** Shared by results without a trace (it is readonly): saves an allocation per packet. */
+const NO_TRAIL: readonly TraceEvent[] = Object.freeze([]);
+const NO_OUTPUT: DropReason = Object.freeze({ kind: 'no-output' });
+
 class Abort {
   constructor(readonly reason: DropReason) {}
 }
@@ -78,6 +82,9 @@ export class OpenFlowBridge {
   private readonly maxResubmits: number;
   private readonly maxRecirculations: number;
   private readonly vec = new Int32Array(N_SLOTS);
+  /** Refilled for every ct(): conntrack does not keep them (ConntrackLike contract). */
+  private readonly ctInfo = scratchInfo();
+  private readonly ctReq = scratchRequest();
   private lastSweep = -Infinity;
 
   // Per-packet state; process() is not re-entrant.
@@ -109,7 +116,12 @@ export class OpenFlowBridge {
   private resubmits = 0;
   private pass = 0;
   private outputs: PipelineOutput[] = [];
-  /** Recirculation queue (parallel arrays, reused across packets). */
+  /**
+   * Recirculation queue (parallel arrays, reused across packets; `pendingN` is its
+   * length, since truncating arrays per packet showed up in profiles). Entries past
+   * pendingN are stale until overwritten, as they were after the last packet before.
+   */
+  private pendingN = 0;
   private readonly pendingKeys: FlowKey[] = [];
   private readonly pendingTables: number[] = [];
   private readonly pendingPasses: number[] = [];
@@ -145,14 +157,12 @@ export class OpenFlowBridge {
     this.translatedQuoted = undefined;
     this.resubmits = 0;
     this.outputs = [];
-    this.pendingKeys.length = 0;
-    this.pendingTables.length = 0;
-    this.pendingPasses.length = 0;
+    this.pendingN = 0;
     this.enqueue(key, 0, 0);
     this.trail = opts.trace === true ? [] : undefined;
-    this.lastDrop = { kind: 'no-output' };
+    this.lastDrop = NO_OUTPUT;
     try {
-      for (let i = 0; i < this.pendingKeys.length; i++) {
+      for (let i = 0; i < this.pendingN; i++) {
         const pass = this.pendingPasses[i] as number;
         const table = this.pendingTables[i] as number;
         if (pass > this.maxRecirculations) throw new Abort({ kind: 'recirculation-limit', limit: this.maxRecirculations });
@@ -169,16 +179,16 @@ export class OpenFlowBridge {
     } catch (e) {
       if (!(e instanceof Abort)) throw e;
       this.trail?.push({ kind: 'drop', reason: e.reason });
-      return { kind: 'dropped', reason: e.reason, trail: this.trail ?? [] };
+      return { kind: 'dropped', reason: e.reason, trail: this.trail ?? NO_TRAIL };
     }
     if (this.outputs.length === 0) {
       this.trail?.push({ kind: 'drop', reason: this.lastDrop });
-      return { kind: 'dropped', reason: this.lastDrop, trail: this.trail ?? [] };
+      return { kind: 'dropped', reason: this.lastDrop, trail: this.trail ?? NO_TRAIL };
     }
     const tq = this.translatedQuoted;
     return tq === undefined
-      ? { kind: 'forwarded', outputs: this.outputs, trail: this.trail ?? [] }
-      : { kind: 'forwarded', outputs: this.outputs, trail: this.trail ?? [], translatedQuoted: tq };
+      ? { kind: 'forwarded', outputs: this.outputs, trail: this.trail ?? NO_TRAIL }
+      : { kind: 'forwarded', outputs: this.outputs, trail: this.trail ?? NO_TRAIL, translatedQuoted: tq };
   }
 
   // ---- lookup and actions ----------------------------------------------------------
@@ -264,9 +274,16 @@ export class OpenFlowBridge {
   }
 
   private enqueue(key: FlowKey, table: number, pass: number): void {
-    this.pendingKeys.push(key);
-    this.pendingTables.push(table);
-    this.pendingPasses.push(pass);
+    const n = this.pendingN++;
+    if (n < this.pendingKeys.length) {
+      this.pendingKeys[n] = key;
+      this.pendingTables[n] = table;
+      this.pendingPasses[n] = pass;
+    } else {
+      this.pendingKeys.push(key);
+      this.pendingTables.push(table);
+      this.pendingPasses.push(pass);
+    }
   }
 
   private cur(): FlowKey {
@@ -429,9 +446,10 @@ export class OpenFlowBridge {
     let result: CtResult;
     let tuple: CtTuple | undefined;
     if (k.dlType === ETH_TYPE_IPV4) {
-      const info = ctPacketInfo(k, this.bytes, this.payloadLength, this.icmpId, this.quoted);
-      tuple = info.tuple;
-      result = this.conntrack.process(info, ctRequest(a, zone, this.now));
+      const info = fillPacketInfo(this.ctInfo, k, this.bytes, this.payloadLength, this.icmpId, this.quoted);
+      // The trail outlives the scratch tuple, so it gets a copy.
+      if (this.trail !== undefined) tuple = { ...info.tuple };
+      result = this.conntrack.process(info, fillRequest(this.ctReq, a, zone, this.now));
       if (result.translatedQuoted !== undefined) this.translatedQuoted = result.translatedQuoted;
     } else {
       result = { state: CT_TRK | CT_INV, mark: 0, zone };
