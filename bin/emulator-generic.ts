@@ -8,14 +8,14 @@
 import { parseIPv4, realClock, silentLogger, unwrap, type Clock, type Logger } from '../src/core/index.js';
 import { GenericLab, type NodeNetfilter } from '../src/dataplane/fabric/index.js';
 import { HostStack, type HostNic } from '../src/dataplane/host/index.js';
-import { formatIptablesSave, IptRuleset } from '../src/dataplane/iptables/index.js';
+import { IptRuleset } from '../src/dataplane/iptables/index.js';
 import { formatNftRuleset, NftRuleset } from '../src/dataplane/nftables/index.js';
 import type { AppImage, AppLauncher } from '../src/node/emulated-apps.js';
 import { nodeMac } from '../src/node/emulated-network.js';
 import { EmulatedRuntime } from '../src/node/emulated-runtime.js';
 import { attachGenericNodeNetwork, genericPodNetwork } from '../src/node/generic-network.js';
 import type { AdminServer } from './emulator-admin.js';
-import { conntrackView, EmulatorViews, withNewline, type ViewNetwork, type ViewResult } from './emulator-views.js';
+import { conntrackView, EmulatorViews, iptablesSaveView, withNewline, type ViewNetwork, type ViewResult } from './emulator-views.js';
 import { defaultApps, EXTERNAL_CLIENT_IP, runtimeAccess, withAdmin } from './emulator.js';
 
 export type NetfilterMode = 'nftables' | 'iptables';
@@ -50,9 +50,9 @@ export function genericViewNetwork(lab: GenericLab, rulesets: ReadonlyMap<string
       r.mode === 'nftables'
         ? { ok: true, stdout: withNewline(formatNftRuleset(r.ruleset, { counters: true, now })) }
         : { ok: false, error: 'this lab runs kube-proxy in iptables mode: use `svcnet iptables-save <node>`' },
-    'iptables-save': (r) =>
+    'iptables-save': (r, now) =>
       r.mode === 'iptables'
-        ? { ok: true, stdout: withNewline(formatIptablesSave(r.ruleset, { counters: true })) }
+        ? iptablesSaveView(r.ruleset, now)
         : { ok: false, error: 'this lab runs kube-proxy in nftables mode: use `svcnet nft list ruleset <node>`' },
     conntrack: (r, now) => conntrackView(r.nf.conntrack, now),
   };
