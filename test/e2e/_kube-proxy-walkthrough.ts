@@ -6,22 +6,9 @@
 // shows kube-proxy's layout with live counters. One file per mode runs this.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { startLab, type LabProcess } from '../helpers/lab-process.js';
+import { httpGet } from '../helpers/http-get.js';
 import { writeManifests } from './_article-manifests.js';
-
-function httpGet(url: string): Promise<{ code: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { timeout: 10_000 }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ code: res.statusCode ?? 0, body }));
-    });
-    req.on('timeout', () => req.destroy(new Error(`GET ${url} timed out`)));
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 const NS = 'demons';
 

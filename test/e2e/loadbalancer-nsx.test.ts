@@ -6,8 +6,8 @@
 // the Service is deleted.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { startLab, type LabProcess } from '../helpers/lab-process.js';
+import { httpGet } from '../helpers/http-get.js';
 import { Gobgpd, gobgpdMissing } from '../bgp/_gobgpd.js';
 import { writeManifests } from './_article-manifests.js';
 
@@ -31,18 +31,6 @@ async function eventually<T>(what: string, fn: () => T | undefined | Promise<T |
   assert.fail(`timed out waiting for ${what}`);
 }
 
-function httpGet(url: string): Promise<{ code: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { timeout: 10_000 }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ code: res.statusCode ?? 0, body }));
-    });
-    req.on('timeout', () => req.destroy(new Error(`GET ${url} timed out`)));
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 const served = (s: string) => /Hello, this web-page is served by: (\S+)/.exec(s)?.[1];
 
