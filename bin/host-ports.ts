@@ -22,15 +22,12 @@ export function startHostAccess(o: {
   readonly entry: HostStack;
   readonly vipCidrs: readonly string[];
   readonly announce: (line: string) => void;
-  /** false: no NodePort listeners (VIPs only). */
-  readonly nodePorts: boolean;
   readonly log: Logger;
 }): RunningHostAccess {
   const ha = new hostAccess.HostAccess({
     source: hostAccess.informerSource({ client: o.client, log: o.log }),
     vipCidrs: o.vipCidrs,
     entry: () => o.entry,
-    ...(o.nodePorts ? {} : { nodeIP: () => undefined }),
     log: o.log,
     onChange: (c) => {
       if (c.kind === 'opened') o.announce(`host access: ${hostAccess.formatMappingLine(c.mapping)}`);

@@ -257,7 +257,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
 
     // Host access: every NodePort and LoadBalancer VIP:port on a 127.0.0.1 port, entering the
     // emulated network from the external client (192.168.50.10), as an outside user would.
-    const hostAccess = startHostAccess({ client: clientFor('host-access'), views, entry: entryStack, vipCidrs: [LAB.lbPool], nodePorts: true, announce: opts.progress, log: log.child('host-access') });
+    const hostAccess = startHostAccess({ client: clientFor('host-access'), views, entry: entryStack, vipCidrs: [LAB.lbPool], announce: opts.progress, log: log.child('host-access') });
     cleanups.push(() => hostAccess.stop());
 
     if (opts.bgp !== undefined) {

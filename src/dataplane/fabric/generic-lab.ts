@@ -28,13 +28,10 @@ import { formatCidr, maskV4, parseCidr, type Cidr4 } from '../../core/cidr.js';
 import { formatIPv4, parseIPv4, type IPv4 } from '../../core/ip.js';
 import { err, ok, type Result } from '../../core/result.js';
 import type { NetDevice } from '../netdev.js';
-import { Conntrack, type ConntrackOptions } from '../conntrack/conntrack.js';
-import { NetfilterRunner } from '../nftables/nf-runner.js';
 import type { NetfilterRuleset } from '../nftables/nf-types.js';
 import { Fabric, type TraceOptions } from './fabric.js';
 import { LogicalSwitch } from './logical-switch.js';
-import { netfilterHooks, rejectAnswer, routerNetfilterOptions } from './netfilter-hook.js';
-import { seededRng, hashString } from './rng.js';
+import { netfilterHooks, nodeNetfilter, rejectAnswer, type EnableNetfilterOptions, type NodeNetfilter } from './netfilter-hook.js';
 import { Router, type PacketHook } from './router.js';
 import type { Drive, Link } from './scheduler.js';
 import type { HopRecord } from './trace.js';
@@ -57,18 +54,7 @@ export interface GenericLabOptions {
   readonly externalCidr?: string;
 }
 
-export interface EnableNetfilterOptions {
-  /** Seeds numgen random / -m statistic (default: derived from the node name). */
-  readonly seed?: number;
-  readonly conntrack?: ConntrackOptions;
-  /** Runner trace lines in fabric traces (default true). */
-  readonly trace?: boolean;
-}
-
-export interface NodeNetfilter {
-  readonly runner: NetfilterRunner;
-  readonly conntrack: Conntrack;
-}
+export type { EnableNetfilterOptions, NodeNetfilter } from './netfilter-hook.js';
 
 export type GenericLabError =
   | { readonly code: 'node-exists'; readonly node: string }
@@ -277,14 +263,8 @@ export class GenericLab {
   enableNetfilter(node: string, rulesets: readonly NetfilterRuleset[], opts: EnableNetfilterOptions = {}): Result<NodeNetfilter, GenericLabError> {
     const n = this.nodes.get(node);
     if (n === undefined) return err({ code: 'unknown-node', node });
-    const conntrack = new Conntrack(opts.conntrack ?? {});
-    const runner = new NetfilterRunner({
-      conntrack,
-      rulesets,
-      ...routerNetfilterOptions(n.router),
-      random: seededRng(opts.seed ?? hashString(node)),
-    });
-    const hooks = netfilterHooks(runner, { bridgeIface: 'cni0', ...(opts.trace !== undefined ? { trace: opts.trace } : {}) });
+    const nf = nodeNetfilter(n.router, rulesets, opts);
+    const hooks = netfilterHooks(nf.runner, { bridgeIface: 'cni0', ...(opts.trace !== undefined ? { trace: opts.trace } : {}) });
     n.router.setHook(hooks.router);
     const router = n.router;
     const cniMac = router.iface('cni0')?.mac ?? 0;
@@ -305,7 +285,7 @@ export class GenericLab {
         router.originate(a.src, a.dst, a.l4, meta);
       },
     });
-    return ok({ runner, conntrack });
+    return ok(nf);
   }
 
   setLoss(linkName: string, p: number): boolean {

@@ -18,7 +18,10 @@
 // run the program again (br_netfilter's ip_sabotage_in): FORWARD and POSTROUTING follow.
 import type { CtQuotedTuple } from '../conntrack/types.js';
 import { IP_PROTO_ICMP } from '../flow-key.js';
-import type { NetfilterRunner, NetfilterRunnerOptions, NfSkb } from '../nftables/nf-runner.js';
+import { Conntrack, type ConntrackOptions } from '../conntrack/conntrack.js';
+import { NetfilterRunner, type NetfilterRunnerOptions, type NfSkb } from '../nftables/nf-runner.js';
+import type { NetfilterRuleset } from '../nftables/nf-types.js';
+import { hashString, seededRng } from './rng.js';
 import { formatNfTrace } from '../nftables/nf-trace.js';
 import type { NfHook, NfRejectWith, NfVerdict } from '../nftables/nf-types.js';
 import { flowKeyFromFrame } from '../wire/flow-key-frame.js';
@@ -34,6 +37,31 @@ import type { IPv4 } from '../../core/ip.js';
 // The bridged-packet answer lives with the router's and the proxy's (one REJECT for all);
 // re-exported because the labs take it from here with the rest of the netfilter glue.
 export { rejectAnswer, type RejectAnswer } from './reject-answer.js';
+
+export interface EnableNetfilterOptions {
+  /** Seeds numgen random / -m statistic (default: derived from the router's name). */
+  readonly seed?: number;
+  readonly conntrack?: ConntrackOptions;
+  /** Runner trace lines in fabric traces (default true). */
+  readonly trace?: boolean;
+}
+
+/** A node's packet filter: its conntrack and the runner over the caller's rulesets. */
+export interface NodeNetfilter {
+  readonly runner: NetfilterRunner;
+  readonly conntrack: Conntrack;
+}
+
+/**
+ * A Conntrack + NetfilterRunner over `rulesets` (the caller's, reloaded in place) for a
+ * node router: local addresses are the router's at this moment, masquerade uses the out
+ * interface's address. Both labs install it on their node routers' hooks.
+ */
+export function nodeNetfilter(router: Router, rulesets: readonly NetfilterRuleset[], opts: EnableNetfilterOptions = {}): NodeNetfilter {
+  const conntrack = new Conntrack(opts.conntrack ?? {});
+  const runner = new NetfilterRunner({ conntrack, rulesets, ...routerNetfilterOptions(router), random: seededRng(opts.seed ?? hashString(router.name)) });
+  return { runner, conntrack };
+}
 
 export interface NetfilterHookOptions {
   /** Put the runner's trace (conntrack, chains, rules that matched, NAT) into fabric traces; default true. */

@@ -21,7 +21,7 @@ import { err, ok, type Result } from '../../core/result.js';
 import type { NetDevice } from '../netdev.js';
 import type { NetfilterRuleset } from '../nftables/nf-types.js';
 import { Fabric, type TraceOptions } from './fabric.js';
-import type { EnableNetfilterOptions, NodeNetfilter } from './generic-lab.js';
+import type { EnableNetfilterOptions, NodeNetfilter } from './netfilter-hook.js';
 import { LogicalSwitch } from './logical-switch.js';
 import { nsxBaseFlows } from './nsx-base-flows.js';
 import { addMgmtInterface, enableRouterNetfilter, newNodeRouter, NODE_ROUTER_IFACES, refreshLocalAddresses } from './nsx-node-router.js';

@@ -8,12 +8,8 @@
 // decrement) and packets for the node IP are delivered locally (no decrement).
 import type { Clock } from '../../core/clock.js';
 import type { IPv4 } from '../../core/ip.js';
-import { Conntrack } from '../conntrack/conntrack.js';
-import { NetfilterRunner } from '../nftables/nf-runner.js';
 import type { NetfilterRuleset } from '../nftables/nf-types.js';
-import type { EnableNetfilterOptions, NodeNetfilter } from './generic-lab.js';
-import { netfilterHook, routerNetfilterOptions } from './netfilter-hook.js';
-import { hashString, seededRng } from './rng.js';
+import { netfilterHook, nodeNetfilter, routerNetfilterOptions, type EnableNetfilterOptions, type NodeNetfilter } from './netfilter-hook.js';
 import { Router } from './router.js';
 
 export const NODE_ROUTER_IFACES = { mgmt: 'ens160', host: 'host' } as const;
@@ -38,15 +34,9 @@ export function addMgmtInterface(r: Router, o: { readonly mac: number; readonly 
  * `refreshLocalAddresses` after adding an interface.
  */
 export function enableRouterNetfilter(r: Router, rulesets: readonly NetfilterRuleset[], opts: EnableNetfilterOptions = {}): NodeNetfilter {
-  const conntrack = new Conntrack(opts.conntrack ?? {});
-  const runner = new NetfilterRunner({
-    conntrack,
-    rulesets,
-    ...routerNetfilterOptions(r),
-    random: seededRng(opts.seed ?? hashString(r.name)),
-  });
-  r.setHook(netfilterHook(runner, opts.trace !== undefined ? { trace: opts.trace } : {}));
-  return { runner, conntrack };
+  const nf = nodeNetfilter(r, rulesets, opts);
+  r.setHook(netfilterHook(nf.runner, opts.trace !== undefined ? { trace: opts.trace } : {}));
+  return nf;
 }
 
 export function refreshLocalAddresses(r: Router, nf: NodeNetfilter): void {
